@@ -1,0 +1,71 @@
+//! The template elements a construct-tree node can be: the leaves that synthesis turns into
+//! entries of a template section.
+
+use crate::node::NodeId;
+use crate::params::{ConditionDef, MappingDef, OutputDef, ParameterDef};
+use crate::resource::ResourceCore;
+
+/// A template element, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub enum Element<'a> {
+    /// An entry of `Resources`.
+    Resource(&'a ResourceCore),
+    /// An entry of `Parameters`.
+    Parameter(&'a ParameterDef),
+    /// An entry of `Conditions`.
+    Condition(&'a ConditionDef),
+    /// An entry of `Mappings`.
+    Mapping(&'a MappingDef),
+    /// An entry of `Outputs`.
+    Output(&'a OutputDef),
+}
+
+/// A template element, mutably borrowed (for aspects).
+#[derive(Debug)]
+pub enum ElementMut<'a> {
+    /// An entry of `Resources`.
+    Resource(&'a mut ResourceCore),
+    /// An entry of `Parameters`.
+    Parameter(&'a mut ParameterDef),
+    /// An entry of `Conditions`.
+    Condition(&'a mut ConditionDef),
+    /// An entry of `Mappings`.
+    Mapping(&'a mut MappingDef),
+    /// An entry of `Outputs`.
+    Output(&'a mut OutputDef),
+}
+
+impl Element<'_> {
+    /// The node id of the element.
+    pub fn node(&self) -> NodeId {
+        match self {
+            Element::Resource(r) => r.node(),
+            Element::Parameter(p) => p.node,
+            Element::Condition(c) => c.node,
+            Element::Mapping(m) => m.node,
+            Element::Output(o) => o.node,
+        }
+    }
+
+    /// The logical id the user forced, if any.
+    pub fn logical_id_override(&self) -> Option<&str> {
+        match self {
+            Element::Resource(r) => r.logical_id_override(),
+            Element::Parameter(p) => p.logical_id.as_deref(),
+            Element::Condition(c) => c.logical_id.as_deref(),
+            Element::Mapping(m) => m.logical_id.as_deref(),
+            Element::Output(o) => o.logical_id.as_deref(),
+        }
+    }
+
+    /// Name of the template section the element goes into.
+    pub fn section(&self) -> &'static str {
+        match self {
+            Element::Resource(_) => "Resources",
+            Element::Parameter(_) => "Parameters",
+            Element::Condition(_) => "Conditions",
+            Element::Mapping(_) => "Mappings",
+            Element::Output(_) => "Outputs",
+        }
+    }
+}

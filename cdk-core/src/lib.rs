@@ -1,0 +1,37 @@
+//! Core of the Rust CDK: template model, values and intrinsic functions, typed references,
+//! construct tree, logical ids, synthesis, validation and the app's command line.
+
+pub mod app;
+pub mod aspect;
+pub mod cli;
+pub mod construct;
+pub mod element;
+pub mod error;
+pub mod fns;
+pub mod kind;
+pub mod manifest;
+pub mod node;
+pub mod params;
+pub mod resource;
+pub mod stack;
+pub mod synth;
+pub mod tag;
+pub mod value;
+
+pub use app::App;
+pub use aspect::{Aspect, AspectNode, Tags};
+pub use construct::{
+    Annotation, Child, ChildId, ChildMut, Construct, ConstructField, CostItem, Group, Level,
+};
+pub use element::{Element, ElementMut};
+pub use error::{SynthError, SynthErrors};
+pub use kind::{Cond, IdKind, Json, List, Map};
+pub use node::NodeId;
+pub use params::{Condition, Mapping, Output, Parameter, ParameterKind};
+pub use resource::{
+    Attributes, HasNode, RawResource, RemovalPolicy, Resource, ResourceCore, TagFormat,
+};
+pub use stack::Stack;
+pub use synth::{Assembly, Format, StackArtifact, SynthOptions};
+pub use tag::{tag_subtree, Tag};
+pub use value::{CrossStackStrategy, Intrinsic, Property, Props, Pseudo, Target, Val, Value};

@@ -1,0 +1,137 @@
+//! Stacks: the unit of deployment. A stack is a construct whose subtree becomes one template.
+
+use indexmap::IndexMap;
+
+use crate::aspect::Aspect;
+use crate::construct::{Child, ChildId, ChildMut, Construct};
+
+/// One CloudFormation stack: its settings and the constructs in it.
+pub struct Stack {
+    pub(crate) id: String,
+    pub(crate) stack_name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) tags: IndexMap<String, String>,
+    pub(crate) termination_protection: bool,
+    pub(crate) transforms: Vec<String>,
+    pub(crate) metadata: IndexMap<String, serde_json::Value>,
+    pub(crate) dependencies: Vec<String>,
+    pub(crate) aspects: Vec<Box<dyn Aspect>>,
+    children: Vec<(ChildId, Box<dyn Construct>)>,
+}
+
+impl Stack {
+    /// A stack with construct id `id`, deployed under the same name unless
+    /// [`stack_name`](Stack::stack_name) says otherwise.
+    pub fn new(id: impl Into<String>) -> Stack {
+        Stack {
+            id: id.into(),
+            stack_name: None,
+            description: None,
+            tags: IndexMap::new(),
+            termination_protection: false,
+            transforms: Vec::new(),
+            metadata: IndexMap::new(),
+            dependencies: Vec::new(),
+            aspects: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// The construct id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The CloudFormation stack name.
+    pub fn name(&self) -> &str {
+        self.stack_name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// Adds a construct under `id`.
+    pub fn add(
+        &mut self,
+        id: impl Into<ChildId>,
+        construct: impl Construct + 'static,
+    ) -> &mut Self {
+        self.children.push((id.into(), Box::new(construct)));
+        self
+    }
+
+    /// Adds a construct under `id`, builder style.
+    pub fn with(mut self, id: impl Into<ChildId>, construct: impl Construct + 'static) -> Self {
+        self.add(id, construct);
+        self
+    }
+
+    /// Deploys under another CloudFormation stack name.
+    pub fn stack_name(mut self, name: impl Into<String>) -> Self {
+        self.stack_name = Some(name.into());
+        self
+    }
+
+    /// The template's `Description`.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// A stack tag (CloudFormation propagates stack tags to the resources it creates).
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Turns termination protection on.
+    pub fn termination_protection(mut self) -> Self {
+        self.termination_protection = true;
+        self
+    }
+
+    /// Adds a `Transform` (e.g. `AWS::Serverless-2016-10-31`).
+    pub fn transform(mut self, name: impl Into<String>) -> Self {
+        self.transforms.push(name.into());
+        self
+    }
+
+    /// One entry of the template's `Metadata`.
+    pub fn metadata(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.metadata.insert(key.into(), value);
+        self
+    }
+
+    /// Deploys this stack after the stack with construct id `stack_id`.
+    pub fn depends_on(mut self, stack_id: impl Into<String>) -> Self {
+        self.dependencies.push(stack_id.into());
+        self
+    }
+
+    /// Runs `aspect` over this stack's constructs before synthesis.
+    pub fn aspect(mut self, aspect: impl Aspect + 'static) -> Self {
+        self.aspects.push(Box::new(aspect));
+        self
+    }
+}
+
+impl Construct for Stack {
+    fn construct_type(&self) -> &str {
+        "Stack"
+    }
+    fn children(&self) -> Vec<Child<'_>> {
+        self.children
+            .iter()
+            .map(|(id, c)| Child {
+                id: id.clone(),
+                node: c.as_ref(),
+            })
+            .collect()
+    }
+    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
+        self.children
+            .iter_mut()
+            .map(|(id, c)| ChildMut {
+                id: id.clone(),
+                node: c.as_mut(),
+            })
+            .collect()
+    }
+}

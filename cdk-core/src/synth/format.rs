@@ -1,0 +1,233 @@
+//! Serialization of resolved values: JSON (long-form intrinsics) and YAML (CloudFormation's
+//! short-form tags such as `!Ref` and `!GetAtt`).
+
+use serde_norway::value::{Tag, TaggedValue};
+
+use crate::value::{Intrinsic, Target, Value};
+
+fn target_name(t: &Target) -> String {
+    match t {
+        Target::Name(n) => n.clone(),
+        Target::Pseudo(p) => p.name().to_string(),
+        // Synthesis resolves every node before serializing.
+        Target::Node(n) => format!("UnresolvedNode{n:?}"),
+    }
+}
+
+/// The function name and argument of an intrinsic, in CloudFormation's long form.
+fn parts(f: &Intrinsic) -> (&'static str, Vec<Arg<'_>>, bool) {
+    use Arg::*;
+    // (name, arguments, arguments form a list)
+    match f {
+        Intrinsic::Ref { target, .. } => ("Ref", vec![Text(target_name(target))], false),
+        Intrinsic::GetAtt {
+            target, attribute, ..
+        } => (
+            "Fn::GetAtt",
+            vec![Text(target_name(target)), Text(attribute.clone())],
+            true,
+        ),
+        Intrinsic::Sub {
+            template,
+            variables,
+        } if variables.is_empty() => ("Fn::Sub", vec![Text(template.clone())], false),
+        Intrinsic::Sub {
+            template,
+            variables,
+        } => (
+            "Fn::Sub",
+            vec![Text(template.clone()), Map(variables)],
+            true,
+        ),
+        Intrinsic::Join { delimiter, values } => {
+            ("Fn::Join", vec![Text(delimiter.clone()), Val(values)], true)
+        }
+        Intrinsic::Select { index, list } => ("Fn::Select", vec![Val(index), Val(list)], true),
+        Intrinsic::Split { delimiter, source } => (
+            "Fn::Split",
+            vec![Text(delimiter.clone()), Val(source)],
+            true,
+        ),
+        Intrinsic::GetAzs { region } => ("Fn::GetAZs", vec![Val(region)], false),
+        Intrinsic::ImportValue { name } => ("Fn::ImportValue", vec![Val(name)], false),
+        Intrinsic::If {
+            condition,
+            then,
+            otherwise,
+        } => (
+            "Fn::If",
+            vec![Text(target_name(condition)), Val(then), Val(otherwise)],
+            true,
+        ),
+        Intrinsic::Equals(a, b) => ("Fn::Equals", vec![Val(a), Val(b)], true),
+        Intrinsic::And(v) => ("Fn::And", v.iter().map(Val).collect(), true),
+        Intrinsic::Or(v) => ("Fn::Or", v.iter().map(Val).collect(), true),
+        Intrinsic::Not(v) => ("Fn::Not", vec![Val(v)], true),
+        Intrinsic::Condition(t) => ("Condition", vec![Text(target_name(t))], false),
+        Intrinsic::FindInMap {
+            mapping,
+            top_key,
+            second_key,
+        } => (
+            "Fn::FindInMap",
+            vec![Text(target_name(mapping)), Val(top_key), Val(second_key)],
+            true,
+        ),
+        Intrinsic::Base64(v) => ("Fn::Base64", vec![Val(v)], false),
+        Intrinsic::Cidr {
+            ip_block,
+            count,
+            cidr_bits,
+        } => (
+            "Fn::Cidr",
+            vec![Val(ip_block), Val(count), Val(cidr_bits)],
+            true,
+        ),
+        Intrinsic::Other { argument, .. } => ("", vec![Val(argument)], false),
+        Intrinsic::CrossStack { value, .. } => ("", vec![Val(value)], false),
+    }
+}
+
+enum Arg<'a> {
+    Text(String),
+    Val(&'a Value),
+    Map(&'a indexmap::IndexMap<String, Value>),
+}
+
+/// Converts a resolved value to JSON.
+pub fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::Value::Number(n.clone()),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        Value::Map(m) => {
+            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+        Value::Fn(f) => {
+            if let Intrinsic::CrossStack { value, .. } = &**f {
+                return to_json(value);
+            }
+            let (name, args, is_list) = parts(f);
+            let name = match &**f {
+                Intrinsic::Other { name, .. } => name.as_str(),
+                _ => name,
+            };
+            let mut args: Vec<serde_json::Value> = args.into_iter().map(arg_json).collect();
+            let arg = if is_list {
+                serde_json::Value::Array(args)
+            } else {
+                args.remove(0)
+            };
+            let mut obj = serde_json::Map::new();
+            obj.insert(name.to_string(), arg);
+            serde_json::Value::Object(obj)
+        }
+    }
+}
+
+fn arg_json(a: Arg<'_>) -> serde_json::Value {
+    match a {
+        Arg::Text(s) => serde_json::Value::String(s),
+        Arg::Val(v) => to_json(v),
+        Arg::Map(m) => {
+            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}
+
+/// Converts a resolved value to YAML with short-form intrinsic tags.
+pub fn to_yaml(v: &Value) -> serde_norway::Value {
+    use serde_norway::Value as Y;
+    match v {
+        Value::Null => Y::Null,
+        Value::Bool(b) => Y::Bool(*b),
+        Value::Number(n) => number_yaml(n),
+        Value::String(s) => Y::String(s.clone()),
+        Value::List(items) => Y::Sequence(items.iter().map(to_yaml).collect()),
+        Value::Map(m) => Y::Mapping(
+            m.iter()
+                .map(|(k, v)| (Y::String(k.clone()), to_yaml(v)))
+                .collect(),
+        ),
+        Value::Fn(f) => {
+            if let Intrinsic::CrossStack { value, .. } = &**f {
+                return to_yaml(value);
+            }
+            let (name, args, is_list) = parts(f);
+            if let Intrinsic::Other { name, argument } = &**f {
+                // Functions not modelled here keep the long form.
+                let mut m = serde_norway::Mapping::new();
+                m.insert(Y::String(name.clone()), to_yaml(argument));
+                return Y::Mapping(m);
+            }
+            let short = name.strip_prefix("Fn::").unwrap_or(name);
+            if let Intrinsic::GetAtt {
+                target, attribute, ..
+            } = &**f
+            {
+                // `!GetAtt Logical.Attribute`
+                return tagged(
+                    short,
+                    Y::String(format!("{}.{attribute}", target_name(target))),
+                );
+            }
+            let mut args: Vec<Y> = args.into_iter().map(arg_yaml).collect();
+            let arg = if is_list {
+                Y::Sequence(args)
+            } else {
+                args.remove(0)
+            };
+            if matches!(arg, Y::Tagged(_)) {
+                // YAML allows one tag per node: `!Base64 !Sub x` is invalid, so the outer
+                // function takes the long form.
+                let mut m = serde_norway::Mapping::new();
+                m.insert(Y::String(name.to_string()), arg);
+                return Y::Mapping(m);
+            }
+            tagged(short, arg)
+        }
+    }
+}
+
+fn tagged(tag: &str, value: serde_norway::Value) -> serde_norway::Value {
+    serde_norway::Value::Tagged(Box::new(TaggedValue {
+        tag: Tag::new(tag),
+        value,
+    }))
+}
+
+fn number_yaml(n: &serde_json::Number) -> serde_norway::Value {
+    if let Some(i) = n.as_i64() {
+        serde_norway::Value::Number(i.into())
+    } else if let Some(u) = n.as_u64() {
+        serde_norway::Value::Number(u.into())
+    } else {
+        serde_norway::Value::Number(n.as_f64().unwrap_or(0.0).into())
+    }
+}
+
+fn arg_yaml(a: Arg<'_>) -> serde_norway::Value {
+    match a {
+        Arg::Text(s) => serde_norway::Value::String(s),
+        Arg::Val(v) => to_yaml(v),
+        Arg::Map(m) => serde_norway::Value::Mapping(
+            m.iter()
+                .map(|(k, v)| (serde_norway::Value::String(k.clone()), to_yaml(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Pretty JSON text with a final newline.
+pub fn json_text(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(&to_json(v)).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// YAML text.
+pub fn yaml_text(v: &Value) -> Result<String, String> {
+    serde_norway::to_string(&to_yaml(v)).map_err(|e| format!("cannot write YAML: {e}"))
+}

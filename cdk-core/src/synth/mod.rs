@@ -1,0 +1,482 @@
+//! Synthesis: walks the app once, runs aspects, resolves references (also across stacks),
+//! validates against CloudFormation's quotas and produces an [`Assembly`] that can be written
+//! atomically to an output directory.
+
+pub mod format;
+pub mod logical_id;
+mod order;
+mod render;
+mod template;
+mod tree;
+mod validate;
+mod write;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::app::App;
+use crate::aspect::{Aspect, AspectNode};
+use crate::construct::{Annotation, ChildId, Construct, CostItem, Level};
+use crate::error::{SynthError, SynthErrors};
+use crate::manifest::{Manifest, StackEntry, MANIFEST_VERSION};
+use crate::node::NodeId;
+use crate::value::Value;
+
+pub use template::apply_override;
+
+/// Template file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Pretty JSON, long-form intrinsics.
+    #[default]
+    Json,
+    /// YAML with short-form intrinsic tags.
+    Yaml,
+}
+
+impl Format {
+    /// File extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Yaml => "yaml",
+        }
+    }
+}
+
+/// Options of one synthesis.
+#[derive(Debug, Clone, Default)]
+pub struct SynthOptions {
+    /// Template format.
+    pub format: Format,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+/// Resource types whose replacement or removal loses data.
+pub const STATEFUL_TYPES: &[&str] = &[
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBCluster",
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::Table",
+    "AWS::Logs::LogGroup",
+    "AWS::SQS::Queue",
+    "AWS::SecretsManager::Secret",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::EFS::FileSystem",
+    "AWS::KMS::Key",
+    "AWS::EC2::Volume",
+];
+
+/// One synthesized stack.
+#[derive(Debug, Clone)]
+pub struct StackArtifact {
+    /// Construct id.
+    pub id: String,
+    /// CloudFormation stack name.
+    pub name: String,
+    /// The template, resolved.
+    pub template: Value,
+    /// The template as written.
+    pub text: String,
+    /// File name inside the output directory.
+    pub file_name: String,
+    /// Ids of the stacks it depends on.
+    pub dependencies: Vec<String>,
+    /// Stack tags.
+    pub tags: IndexMap<String, String>,
+    /// Termination protection.
+    pub termination_protection: bool,
+    /// Whether the template has a `Transform`.
+    pub has_transform: bool,
+    /// Logical ids of stateful resources.
+    pub stateful_resources: Vec<String>,
+    /// Logical id -> construct path.
+    pub paths: IndexMap<String, String>,
+}
+
+impl StackArtifact {
+    /// The template as JSON.
+    pub fn template_json(&self) -> serde_json::Value {
+        format::to_json(&self.template)
+    }
+}
+
+/// Everything synthesis produced.
+#[derive(Debug, Clone)]
+pub struct Assembly {
+    /// Stacks in deployment order.
+    pub stacks: Vec<StackArtifact>,
+    /// Warnings and notes, with paths.
+    pub annotations: Vec<(String, Annotation)>,
+    /// Fixed monthly costs, with the paths of the constructs that create them.
+    pub costs: Vec<(String, CostItem)>,
+    /// The construct tree (paths, types, logical ids) as JSON.
+    pub tree: serde_json::Value,
+    /// Template format.
+    pub format: Format,
+}
+
+impl Assembly {
+    /// The stack with construct id or stack name `name`.
+    pub fn stack(&self, name: &str) -> Option<&StackArtifact> {
+        self.stacks.iter().find(|s| s.id == name || s.name == name)
+    }
+
+    /// The manifest describing this assembly.
+    pub fn manifest(&self) -> Manifest {
+        Manifest {
+            version: MANIFEST_VERSION,
+            stacks: self
+                .stacks
+                .iter()
+                .map(|s| StackEntry {
+                    id: s.id.clone(),
+                    stack_name: s.name.clone(),
+                    template_file: s.file_name.clone(),
+                    template_size: s.text.len() as u64,
+                    dependencies: s.dependencies.clone(),
+                    tags: s.tags.clone(),
+                    termination_protection: s.termination_protection,
+                    has_transform: s.has_transform,
+                    stateful_resources: s.stateful_resources.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Writes templates, `manifest.json` and `tree.json` into `dir` atomically: into a
+    /// temporary sibling first, then swapped in, so a failure leaves the old directory as it was.
+    pub fn write(&self, dir: &std::path::Path) -> Result<(), SynthError> {
+        write::write_assembly(self, dir)
+    }
+}
+
+/// Synthesizes `app`.
+pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, SynthErrors> {
+    let mut errors = validate::stack_names(app);
+    if !errors.is_empty() {
+        return Err(SynthErrors(errors));
+    }
+    // Pass 1: paths, so that aspects see them (including derived ids).
+    let peers = {
+        let stacks = app.stack_refs();
+        let walk = tree::walk(&stacks).map_err(SynthErrors)?;
+        peer_names(&walk)
+    };
+    let mut reports = Vec::new();
+    run_aspects(app, &peers, &mut reports);
+
+    let stacks = app.stack_refs();
+    let walk = tree::walk(&stacks).map_err(SynthErrors)?;
+    let mut annotations = reports;
+    let mut costs = Vec::new();
+    for rec in &walk.nodes {
+        for a in rec.construct.annotations() {
+            annotations.push((rec.path_string(), a));
+        }
+        for c in rec.construct.costs() {
+            costs.push((rec.path_string(), c));
+        }
+    }
+    for (path, a) in &annotations {
+        if a.level == Level::Error || (options.strict && a.level == Level::Warning) {
+            errors.push(SynthError::new(path, a.message.clone()));
+        }
+    }
+
+    let names: Vec<String> = app.stacks().iter().map(|s| s.name().to_string()).collect();
+    let mut resolver = render::Resolver::new(&walk, names.clone(), app.cross_stack_strategy());
+    let mut sections: Vec<template::Sections> =
+        (0..stacks.len()).map(|_| Default::default()).collect();
+    for (i, s) in sections.iter_mut().enumerate() {
+        template::collect(&walk, &mut resolver, i, s);
+    }
+    for (i, s) in sections.iter_mut().enumerate() {
+        for p in resolver.provisions[i].values() {
+            match p {
+                render::Provision::Export {
+                    output_id,
+                    export_name,
+                    value,
+                } => {
+                    s.outputs.insert(
+                        output_id.clone(),
+                        template::export_output(export_name, value.clone()),
+                    );
+                }
+                render::Provision::Ssm {
+                    resource_id,
+                    parameter_name,
+                    value,
+                    list,
+                } => {
+                    s.resources.insert(
+                        resource_id.clone(),
+                        template::ssm_export(parameter_name, value.clone(), *list),
+                    );
+                }
+            }
+        }
+        for imp in resolver.ssm_imports[i].values() {
+            s.parameters.insert(
+                imp.parameter_id.clone(),
+                template::ssm_import(&imp.parameter_name, imp.list),
+            );
+        }
+    }
+    errors.append(&mut resolver.errors);
+
+    let ids: Vec<String> = app.stacks().iter().map(|s| s.id().to_string()).collect();
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for ((consumer, producer), _) in &resolver.dependencies {
+        deps[*consumer].push(*producer);
+    }
+    for (i, s) in app.stacks().iter().enumerate() {
+        for d in &s.dependencies {
+            match ids.iter().position(|x| x == d) {
+                Some(j) if !deps[i].contains(&j) => deps[i].push(j),
+                Some(_) => {}
+                None => errors.push(
+                    SynthError::new(
+                        s.id(),
+                        format!("depends on stack '{d}', which is not in the app"),
+                    )
+                    .hint("add that stack to the app or remove the dependency"),
+                ),
+            }
+        }
+    }
+    let order = match order::deployment_order(&deps) {
+        Ok(order) => order,
+        Err(cycle) => {
+            errors.push(order::cycle_error(&cycle, &ids, &resolver.dependencies));
+            (0..ids.len()).collect()
+        }
+    };
+
+    let mut artifacts = Vec::new();
+    for &i in &order {
+        let stack = &app.stacks()[i];
+        let s = std::mem::take(&mut sections[i]);
+        let stateful: Vec<String> = s
+            .resources
+            .iter()
+            .filter(|(_, r)| {
+                r.as_map()
+                    .and_then(|m| m.get("Type"))
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| STATEFUL_TYPES.contains(&t))
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        errors.extend(validate::sections(stack.id(), &s));
+        let template = build_template(
+            stack,
+            s.parameters,
+            s.mappings,
+            s.conditions,
+            s.resources,
+            s.outputs,
+        );
+        let text = match options.format {
+            Format::Json => format::json_text(&template),
+            Format::Yaml => match format::yaml_text(&template) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(SynthError::new(stack.id(), e));
+                    String::new()
+                }
+            },
+        };
+        if let Some(e) = validate::size(stack.id(), text.len()) {
+            errors.push(e);
+        } else if text.len() > validate::INLINE_TEMPLATE_LIMIT {
+            annotations.push((
+                stack.id().to_string(),
+                Annotation::info(format!(
+                    "template is {} bytes, over CloudFormation's 51,200-byte inline limit: deploy uploads it to S3 (give --template-bucket)",
+                    text.len()
+                )),
+            ));
+        }
+        artifacts.push(StackArtifact {
+            id: stack.id().to_string(),
+            name: stack.name().to_string(),
+            file_name: format!("{}.template.{}", stack.id(), options.format.extension()),
+            text,
+            template,
+            dependencies: deps[i].iter().map(|&j| ids[j].clone()).collect(),
+            tags: stack.tags.clone(),
+            termination_protection: stack.termination_protection,
+            has_transform: !stack.transforms.is_empty(),
+            stateful_resources: stateful,
+            paths: s.paths,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(SynthErrors(errors));
+    }
+    let tree = tree_json(&walk);
+    Ok(Assembly {
+        stacks: artifacts,
+        annotations,
+        costs,
+        tree,
+        format: options.format,
+    })
+}
+
+fn build_template(
+    stack: &crate::stack::Stack,
+    parameters: IndexMap<String, Value>,
+    mappings: IndexMap<String, Value>,
+    conditions: IndexMap<String, Value>,
+    resources: IndexMap<String, Value>,
+    outputs: IndexMap<String, Value>,
+) -> Value {
+    let mut t = IndexMap::new();
+    t.insert(
+        "AWSTemplateFormatVersion".to_string(),
+        Value::str("2010-09-09"),
+    );
+    if let Some(d) = &stack.description {
+        t.insert("Description".to_string(), Value::str(d.clone()));
+    }
+    if !stack.metadata.is_empty() {
+        let m = stack
+            .metadata
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from_json(v.clone())))
+            .collect();
+        t.insert("Metadata".to_string(), Value::Map(m));
+    }
+    match stack.transforms.as_slice() {
+        [] => {}
+        [one] => {
+            t.insert("Transform".to_string(), Value::str(one.clone()));
+        }
+        many => {
+            t.insert(
+                "Transform".to_string(),
+                Value::List(many.iter().cloned().map(Value::String).collect()),
+            );
+        }
+    }
+    for (name, section) in [
+        ("Parameters", parameters),
+        ("Mappings", mappings),
+        ("Conditions", conditions),
+        ("Resources", resources),
+        ("Outputs", outputs),
+    ] {
+        if !section.is_empty() {
+            t.insert(name.to_string(), Value::Map(section));
+        }
+    }
+    Value::Map(t)
+}
+
+/// Readable names of elements for ids derived from peers.
+fn peer_names(walk: &tree::Walk<'_>) -> HashMap<NodeId, String> {
+    walk.elements
+        .iter()
+        .map(|(node, &i)| {
+            (
+                *node,
+                logical_id::sanitize(&walk.nodes[i].path[1..].join("")),
+            )
+        })
+        .collect()
+}
+
+fn run_aspects(
+    app: &mut App,
+    peers: &HashMap<NodeId, String>,
+    reports: &mut Vec<(String, Annotation)>,
+) {
+    let (stacks, app_aspects) = app.stacks_and_aspects_mut();
+    for stack in stacks.iter_mut() {
+        let mut aspects: Vec<Box<dyn Aspect>> = std::mem::take(&mut stack.aspects);
+        let path = stack.id().to_string();
+        for aspect in app_aspects.iter_mut() {
+            visit_mut(aspect.as_mut(), stack, &path, peers, reports);
+        }
+        for aspect in aspects.iter_mut() {
+            visit_mut(aspect.as_mut(), stack, &path, peers, reports);
+        }
+        stack.aspects = aspects;
+    }
+}
+
+fn visit_mut(
+    aspect: &mut dyn Aspect,
+    construct: &mut dyn Construct,
+    path: &str,
+    peers: &HashMap<NodeId, String>,
+    reports: &mut Vec<(String, Annotation)>,
+) {
+    aspect.visit(&mut AspectNode {
+        path,
+        construct,
+        reports,
+    });
+    for child in construct.children_mut() {
+        let id = match child.id {
+            ChildId::Named(id) => id,
+            ChildId::Peer {
+                prefix,
+                peer,
+                suffix,
+            } => {
+                format!(
+                    "{prefix}{}{suffix}",
+                    peers.get(&peer).map(String::as_str).unwrap_or("")
+                )
+            }
+        };
+        visit_mut(aspect, child.node, &format!("{path}/{id}"), peers, reports);
+    }
+}
+
+fn tree_json(walk: &tree::Walk<'_>) -> serde_json::Value {
+    #[derive(Default)]
+    struct TNode {
+        obj: serde_json::Map<String, serde_json::Value>,
+        children: IndexMap<String, TNode>,
+    }
+    fn into_json(n: TNode) -> serde_json::Value {
+        let mut obj = n.obj;
+        if !n.children.is_empty() {
+            let children = n.children.into_values().map(into_json).collect();
+            obj.insert("children".into(), serde_json::Value::Array(children));
+        }
+        serde_json::Value::Object(obj)
+    }
+    let mut root = TNode::default();
+    // Nodes with derived ids are walked last; inserting by path puts them under their parent.
+    for rec in &walk.nodes {
+        let mut cur = &mut root;
+        for c in &rec.path {
+            cur = cur.children.entry(c.clone()).or_default();
+        }
+        cur.obj.insert(
+            "id".into(),
+            rec.path.last().cloned().unwrap_or_default().into(),
+        );
+        cur.obj.insert("path".into(), rec.path_string().into());
+        cur.obj
+            .insert("type".into(), rec.construct.construct_type().into());
+        if let Some(e) = rec.construct.element() {
+            cur.obj.insert(
+                "logicalId".into(),
+                walk.logical_ids[&e.node()].clone().into(),
+            );
+            cur.obj.insert("section".into(), e.section().into());
+        }
+    }
+    let stacks: Vec<serde_json::Value> = root.children.into_values().map(into_json).collect();
+    serde_json::json!({ "version": 1, "stacks": stacks })
+}

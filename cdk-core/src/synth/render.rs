@@ -1,0 +1,423 @@
+//! Resolution of values: node references become logical ids, and references to another stack
+//! become exports/imports or SSM parameters, recording the dependency between the stacks.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use crate::element::Element;
+use crate::error::SynthError;
+use crate::synth::logical_id;
+use crate::synth::tree::Walk;
+use crate::value::{CrossStackStrategy, Intrinsic, Target, Value};
+
+/// What a producer stack must add for a reference from another stack.
+#[derive(Debug, Clone)]
+pub enum Provision {
+    /// An output with an export.
+    Export {
+        output_id: String,
+        export_name: String,
+        value: Value,
+    },
+    /// An SSM parameter resource holding the value.
+    Ssm {
+        resource_id: String,
+        parameter_name: String,
+        value: Value,
+        list: bool,
+    },
+}
+
+/// What a consumer stack must add to read an SSM-carried value.
+#[derive(Debug, Clone)]
+pub struct SsmImport {
+    /// Logical id of the parameter in the consumer.
+    pub parameter_id: String,
+    /// SSM parameter name (the default value).
+    pub parameter_name: String,
+    /// Whether the value is a list.
+    pub list: bool,
+}
+
+/// A dependency between stacks and the path that caused it (for cycle messages).
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    /// Path of the referencing element.
+    pub from_path: String,
+    /// Path of the referenced element (or the stack, for explicit dependencies).
+    pub to_path: String,
+}
+
+/// Resolution state shared by all stacks of one synthesis.
+pub struct Resolver<'w, 'a> {
+    walk: &'w Walk<'a>,
+    stack_names: Vec<String>,
+    default_strategy: CrossStackStrategy,
+    /// Per producer stack: key -> provision, in first-use order.
+    pub provisions: Vec<IndexMap<String, Provision>>,
+    /// Per consumer stack: key -> SSM import.
+    pub ssm_imports: Vec<IndexMap<String, SsmImport>>,
+    /// (consumer, producer) -> first reference that caused it.
+    pub dependencies: BTreeMap<(usize, usize), Dependency>,
+    /// Problems found.
+    pub errors: Vec<SynthError>,
+}
+
+impl<'w, 'a> Resolver<'w, 'a> {
+    /// A resolver over a walked tree.
+    pub fn new(
+        walk: &'w Walk<'a>,
+        stack_names: Vec<String>,
+        default_strategy: CrossStackStrategy,
+    ) -> Self {
+        let n = stack_names.len();
+        Resolver {
+            walk,
+            stack_names,
+            default_strategy,
+            provisions: vec![IndexMap::new(); n],
+            ssm_imports: vec![IndexMap::new(); n],
+            dependencies: BTreeMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Resolves `value` used by the element at `at` in stack `stack`.
+    pub fn render(&mut self, value: &Value, stack: usize, at: &str) -> Value {
+        self.render_with(value, stack, at, None)
+    }
+
+    /// Resolves a node reference that is not inside a value (DependsOn, Condition attribute):
+    /// returns the logical id when the node is in the same stack; a node of another stack
+    /// records a stack dependency and returns `None`.
+    pub fn local_name(
+        &mut self,
+        target: &Target,
+        stack: usize,
+        at: &str,
+        what: &str,
+    ) -> Option<String> {
+        match target {
+            Target::Name(n) => Some(n.clone()),
+            Target::Pseudo(p) => Some(p.name().to_string()),
+            Target::Node(node) => {
+                let Some(&i) = self.walk.elements.get(node) else {
+                    self.errors.push(not_in_app(at, what));
+                    return None;
+                };
+                let rec = &self.walk.nodes[i];
+                if rec.stack == stack {
+                    return self.walk.logical_ids.get(node).cloned();
+                }
+                self.dependencies
+                    .entry((stack, rec.stack))
+                    .or_insert_with(|| Dependency {
+                        from_path: at.to_string(),
+                        to_path: rec.path_string(),
+                    });
+                None
+            }
+        }
+    }
+
+    fn render_with(
+        &mut self,
+        value: &Value,
+        stack: usize,
+        at: &str,
+        strategy: Option<CrossStackStrategy>,
+    ) -> Value {
+        match value {
+            Value::List(items) => Value::List(
+                items
+                    .iter()
+                    .map(|v| self.render_with(v, stack, at, strategy))
+                    .collect(),
+            ),
+            Value::Map(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), self.render_with(v, stack, at, strategy)))
+                    .collect(),
+            ),
+            Value::Fn(f) => self.render_fn(f, stack, at, strategy),
+            other => other.clone(),
+        }
+    }
+
+    fn render_fn(
+        &mut self,
+        f: &Intrinsic,
+        stack: usize,
+        at: &str,
+        strategy: Option<CrossStackStrategy>,
+    ) -> Value {
+        let r = |v: &Value, s: &mut Self| s.render_with(v, stack, at, strategy);
+        let out = match f {
+            Intrinsic::Ref { target, list } => {
+                return self.reference(target, None, *list, stack, at, strategy)
+            }
+            Intrinsic::GetAtt {
+                target,
+                attribute,
+                list,
+            } => return self.reference(target, Some(attribute), *list, stack, at, strategy),
+            Intrinsic::CrossStack { value, strategy: s } => {
+                return self.render_with(value, stack, at, Some(*s))
+            }
+            Intrinsic::Sub {
+                template,
+                variables,
+            } => Intrinsic::Sub {
+                template: template.clone(),
+                variables: variables
+                    .iter()
+                    .map(|(k, v)| (k.clone(), r(v, self)))
+                    .collect(),
+            },
+            Intrinsic::Join { delimiter, values } => Intrinsic::Join {
+                delimiter: delimiter.clone(),
+                values: r(values, self),
+            },
+            Intrinsic::Select { index, list } => Intrinsic::Select {
+                index: r(index, self),
+                list: r(list, self),
+            },
+            Intrinsic::Split { delimiter, source } => Intrinsic::Split {
+                delimiter: delimiter.clone(),
+                source: r(source, self),
+            },
+            Intrinsic::GetAzs { region } => Intrinsic::GetAzs {
+                region: r(region, self),
+            },
+            Intrinsic::ImportValue { name } => Intrinsic::ImportValue {
+                name: r(name, self),
+            },
+            Intrinsic::If {
+                condition,
+                then,
+                otherwise,
+            } => Intrinsic::If {
+                condition: self.condition_name(condition, stack, at),
+                then: r(then, self),
+                otherwise: r(otherwise, self),
+            },
+            Intrinsic::Equals(a, b) => Intrinsic::Equals(r(a, self), r(b, self)),
+            Intrinsic::And(v) => Intrinsic::And(v.iter().map(|x| r(x, self)).collect()),
+            Intrinsic::Or(v) => Intrinsic::Or(v.iter().map(|x| r(x, self)).collect()),
+            Intrinsic::Not(v) => Intrinsic::Not(r(v, self)),
+            Intrinsic::Condition(t) => Intrinsic::Condition(self.condition_name(t, stack, at)),
+            Intrinsic::FindInMap {
+                mapping,
+                top_key,
+                second_key,
+            } => Intrinsic::FindInMap {
+                mapping: self.same_stack_only(mapping, stack, at, "mapping"),
+                top_key: r(top_key, self),
+                second_key: r(second_key, self),
+            },
+            Intrinsic::Base64(v) => Intrinsic::Base64(r(v, self)),
+            Intrinsic::Cidr {
+                ip_block,
+                count,
+                cidr_bits,
+            } => Intrinsic::Cidr {
+                ip_block: r(ip_block, self),
+                count: r(count, self),
+                cidr_bits: r(cidr_bits, self),
+            },
+            Intrinsic::Other { name, argument } => Intrinsic::Other {
+                name: name.clone(),
+                argument: r(argument, self),
+            },
+        };
+        Value::func(out)
+    }
+
+    fn condition_name(&mut self, t: &Target, stack: usize, at: &str) -> Target {
+        self.same_stack_only(t, stack, at, "condition")
+    }
+
+    fn same_stack_only(&mut self, t: &Target, stack: usize, at: &str, what: &str) -> Target {
+        let Target::Node(node) = t else {
+            return t.clone();
+        };
+        match self.walk.elements.get(node) {
+            None => {
+                self.errors.push(not_in_app(at, what));
+                Target::Name("Missing".into())
+            }
+            Some(&i) if self.walk.nodes[i].stack != stack => {
+                self.errors.push(
+                    SynthError::new(
+                        at,
+                        format!(
+                            "uses the {what} at {}, which is in another stack",
+                            self.walk.nodes[i].path_string()
+                        ),
+                    )
+                    .hint(format!(
+                        "a {what} can only be used in its own stack; declare it in this stack too"
+                    )),
+                );
+                Target::Name("Missing".into())
+            }
+            Some(_) => Target::Name(self.walk.logical_ids[node].clone()),
+        }
+    }
+
+    fn reference(
+        &mut self,
+        target: &Target,
+        attribute: Option<&String>,
+        list: bool,
+        stack: usize,
+        at: &str,
+        strategy: Option<CrossStackStrategy>,
+    ) -> Value {
+        let make = |name: String| match attribute {
+            None => Value::func(Intrinsic::Ref {
+                target: Target::Name(name),
+                list,
+            }),
+            Some(a) => Value::func(Intrinsic::GetAtt {
+                target: Target::Name(name),
+                attribute: a.clone(),
+                list,
+            }),
+        };
+        let node = match target {
+            Target::Node(node) => *node,
+            other => {
+                return match attribute {
+                    None => Value::func(Intrinsic::Ref {
+                        target: other.clone(),
+                        list,
+                    }),
+                    Some(a) => Value::func(Intrinsic::GetAtt {
+                        target: other.clone(),
+                        attribute: a.clone(),
+                        list,
+                    }),
+                }
+            }
+        };
+        let Some(&i) = self.walk.elements.get(&node) else {
+            self.errors.push(not_in_app(at, "resource"));
+            return make("Missing".into());
+        };
+        let rec = &self.walk.nodes[i];
+        let logical = self.walk.logical_ids[&node].clone();
+        match rec.construct.element() {
+            Some(Element::Resource(_)) | Some(Element::Parameter(_)) => {}
+            Some(Element::Output(_))
+            | Some(Element::Condition(_))
+            | Some(Element::Mapping(_))
+            | None => {
+                self.errors.push(
+                    SynthError::new(at, format!("references {}, which cannot be referenced", rec.path_string()))
+                        .hint("only resources and parameters have a value; use the output's value instead"),
+                );
+                return make(logical);
+            }
+        }
+        if rec.stack == stack {
+            return make(logical);
+        }
+        // Crosses stacks.
+        let producer = rec.stack;
+        self.dependencies
+            .entry((stack, producer))
+            .or_insert_with(|| Dependency {
+                from_path: at.to_string(),
+                to_path: rec.path_string(),
+            });
+        let strategy = strategy.unwrap_or(self.default_strategy);
+        let producer_name = self.stack_names[producer].clone();
+        let attr_part = attribute.map(|a| a.replace('.', "-"));
+        let produced = make(logical.clone());
+        let produced = if list {
+            Value::func(Intrinsic::Join {
+                delimiter: ",".into(),
+                values: produced,
+            })
+        } else {
+            produced
+        };
+        let key = format!(
+            "{logical}/{}/{strategy:?}",
+            attr_part.as_deref().unwrap_or("Ref")
+        );
+        let imported = match strategy {
+            CrossStackStrategy::Export => {
+                let export_name = match &attr_part {
+                    None => format!("{producer_name}:{logical}"),
+                    Some(a) => format!("{producer_name}:{logical}-{a}"),
+                };
+                let body = format!(
+                    "{logical}{}",
+                    logical_id::sanitize(attr_part.as_deref().unwrap_or(""))
+                );
+                self.provisions[producer]
+                    .entry(key)
+                    .or_insert_with(|| Provision::Export {
+                        output_id: logical_id::bounded("Export", &body),
+                        export_name: export_name.clone(),
+                        value: produced,
+                    });
+                Value::func(Intrinsic::ImportValue {
+                    name: Value::String(export_name),
+                })
+            }
+            CrossStackStrategy::SsmParameter => {
+                let parameter_name = format!(
+                    "/cdk/{producer_name}/{logical}/{}",
+                    attr_part.as_deref().unwrap_or("Ref")
+                );
+                let body = format!(
+                    "{logical}{}",
+                    logical_id::sanitize(attr_part.as_deref().unwrap_or(""))
+                );
+                self.provisions[producer]
+                    .entry(key.clone())
+                    .or_insert_with(|| Provision::Ssm {
+                        resource_id: logical_id::bounded("SsmExport", &body),
+                        parameter_name: parameter_name.clone(),
+                        value: produced,
+                        list,
+                    });
+                let import = self.ssm_imports[stack]
+                    .entry(key)
+                    .or_insert_with(|| SsmImport {
+                        parameter_id: logical_id::bounded(
+                            "SsmImport",
+                            &format!("{}{body}", logical_id::sanitize(&producer_name)),
+                        ),
+                        parameter_name,
+                        list,
+                    });
+                // A list travels as a StringList parameter and comes back as a list.
+                return Value::func(Intrinsic::Ref {
+                    target: Target::Name(import.parameter_id.clone()),
+                    list,
+                });
+            }
+        };
+        if list {
+            Value::func(Intrinsic::Split {
+                delimiter: ",".into(),
+                source: imported,
+            })
+        } else {
+            imported
+        }
+    }
+}
+
+fn not_in_app(at: &str, what: &str) -> SynthError {
+    SynthError::new(
+        at,
+        format!("references a {what} that is not part of the app"),
+    )
+    .hint("add the referenced construct to a stack of this app (it was created but never added)")
+}

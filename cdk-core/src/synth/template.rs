@@ -1,0 +1,283 @@
+//! Builds one stack's template from the walked tree, in CloudFormation's section order.
+
+use indexmap::IndexMap;
+
+use crate::element::Element;
+use crate::params::{ConditionDef, MappingDef, OutputDef, ParameterDef};
+use crate::resource::ResourceCore;
+use crate::synth::render::Resolver;
+use crate::synth::tree::Walk;
+use crate::value::{Target, Value};
+
+/// The sections of one template being built, each in insertion order.
+#[derive(Default)]
+pub struct Sections {
+    pub parameters: IndexMap<String, Value>,
+    pub mappings: IndexMap<String, Value>,
+    pub conditions: IndexMap<String, Value>,
+    pub resources: IndexMap<String, Value>,
+    pub outputs: IndexMap<String, Value>,
+    /// Logical id -> path, for messages.
+    pub paths: IndexMap<String, String>,
+}
+
+fn s(text: &str) -> Value {
+    Value::str(text)
+}
+
+/// Collects the elements of stack `stack` into sections, resolving their values.
+pub fn collect(
+    walk: &Walk<'_>,
+    resolver: &mut Resolver<'_, '_>,
+    stack: usize,
+    sections: &mut Sections,
+) {
+    for rec in walk.nodes.iter().filter(|n| n.stack == stack) {
+        let Some(element) = rec.construct.element() else {
+            continue;
+        };
+        let path = rec.path_string();
+        let id = walk.logical_ids[&element.node()].clone();
+        let (section, body) = match element {
+            Element::Resource(core) => (
+                &mut sections.resources,
+                resource(core, resolver, stack, &path),
+            ),
+            Element::Parameter(p) => (&mut sections.parameters, parameter(p)),
+            Element::Condition(c) => (
+                &mut sections.conditions,
+                condition(c, resolver, stack, &path),
+            ),
+            Element::Mapping(m) => (&mut sections.mappings, mapping(m)),
+            Element::Output(o) => (&mut sections.outputs, output(o, resolver, stack, &path)),
+        };
+        if let Some(previous) = sections.paths.get(&id) {
+            resolver.errors.push(
+                crate::error::SynthError::new(
+                    &path,
+                    format!("logical id '{id}' is also used by {previous}"),
+                )
+                .hint("override one of the logical ids, or rename one construct"),
+            );
+            continue;
+        }
+        sections.paths.insert(id.clone(), path);
+        section.insert(id, body);
+    }
+}
+
+fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &str) -> Value {
+    let mut m = IndexMap::new();
+    m.insert("Type".to_string(), s(core.type_name()));
+    if !core.props.is_empty() {
+        m.insert(
+            "Properties".to_string(),
+            r.render(&core.props.clone().into(), stack, path),
+        );
+    }
+    let a = &core.attributes;
+    let mut deps = Vec::new();
+    for node in &a.depends_on {
+        if let Some(name) = r.local_name(&Target::Node(*node), stack, path, "resource") {
+            if !deps.contains(&name) {
+                deps.push(name);
+            }
+        }
+    }
+    if !deps.is_empty() {
+        m.insert(
+            "DependsOn".to_string(),
+            Value::List(deps.into_iter().map(Value::String).collect()),
+        );
+    }
+    if let Some(c) = &a.condition {
+        if let Some(name) = r.local_name(c, stack, path, "condition") {
+            m.insert("Condition".to_string(), Value::String(name));
+        }
+    }
+    if let Some(p) = a.deletion_policy {
+        m.insert("DeletionPolicy".to_string(), s(p.as_str()));
+    }
+    if let Some(p) = a.update_replace_policy {
+        m.insert("UpdateReplacePolicy".to_string(), s(p.as_str()));
+    }
+    if let Some(p) = &a.creation_policy {
+        m.insert("CreationPolicy".to_string(), r.render(p, stack, path));
+    }
+    if let Some(p) = &a.update_policy {
+        m.insert("UpdatePolicy".to_string(), r.render(p, stack, path));
+    }
+    if !a.metadata.is_empty() {
+        m.insert(
+            "Metadata".to_string(),
+            r.render(&Value::Map(a.metadata.clone()), stack, path),
+        );
+    }
+    let mut out = Value::Map(m);
+    for (override_path, value) in core.overrides() {
+        let rendered = value.as_ref().map(|v| r.render(v, stack, path));
+        apply_override(&mut out, override_path, rendered);
+    }
+    out
+}
+
+/// Sets (or with `None` removes) the dot-separated `path` inside `target`, creating maps on the
+/// way. A literal dot in a key is written `\.`.
+pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) {
+    let keys = split_path(path);
+    let mut cur = target;
+    for (i, key) in keys.iter().enumerate() {
+        if !matches!(cur, Value::Map(_)) {
+            *cur = Value::Map(IndexMap::new());
+        }
+        let Value::Map(map) = cur else { return };
+        if i + 1 == keys.len() {
+            match value {
+                Some(v) => {
+                    map.insert(key.clone(), v);
+                }
+                None => {
+                    map.shift_remove(key);
+                }
+            }
+            return;
+        }
+        cur = map
+            .entry(key.clone())
+            .or_insert_with(|| Value::Map(IndexMap::new()));
+    }
+}
+
+fn split_path(path: &str) -> Vec<String> {
+    let mut keys = vec![String::new()];
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'.') => {
+                keys.last_mut().map(|k| k.push('.'));
+                chars.next();
+            }
+            '.' => keys.push(String::new()),
+            c => {
+                keys.last_mut().map(|k| k.push(c));
+            }
+        }
+    }
+    keys
+}
+
+fn parameter(p: &ParameterDef) -> Value {
+    let mut m = IndexMap::new();
+    m.insert("Type".to_string(), s(&p.type_name));
+    if let Some(d) = &p.description {
+        m.insert("Description".to_string(), s(d));
+    }
+    if let Some(d) = &p.default {
+        m.insert("Default".to_string(), d.clone());
+    }
+    if !p.allowed_values.is_empty() {
+        m.insert(
+            "AllowedValues".to_string(),
+            Value::List(p.allowed_values.clone()),
+        );
+    }
+    if let Some(x) = &p.allowed_pattern {
+        m.insert("AllowedPattern".to_string(), s(x));
+    }
+    if let Some(x) = &p.constraint_description {
+        m.insert("ConstraintDescription".to_string(), s(x));
+    }
+    if let Some(x) = p.length.0 {
+        m.insert("MinLength".to_string(), Value::Number(x.into()));
+    }
+    if let Some(x) = p.length.1 {
+        m.insert("MaxLength".to_string(), Value::Number(x.into()));
+    }
+    for (name, x) in [("MinValue", p.value_range.0), ("MaxValue", p.value_range.1)] {
+        if let Some(n) = x.and_then(serde_json::Number::from_f64) {
+            m.insert(name.to_string(), Value::Number(n));
+        }
+    }
+    if p.no_echo {
+        m.insert("NoEcho".to_string(), Value::Bool(true));
+    }
+    Value::Map(m)
+}
+
+fn condition(c: &ConditionDef, r: &mut Resolver<'_, '_>, stack: usize, path: &str) -> Value {
+    r.render(&c.expression, stack, path)
+}
+
+fn mapping(m: &MappingDef) -> Value {
+    Value::Map(
+        m.entries
+            .iter()
+            .map(|(k, inner)| (k.clone(), Value::Map(inner.clone())))
+            .collect(),
+    )
+}
+
+fn output(o: &OutputDef, r: &mut Resolver<'_, '_>, stack: usize, path: &str) -> Value {
+    let mut m = IndexMap::new();
+    if let Some(d) = &o.description {
+        m.insert("Description".to_string(), s(d));
+    }
+    m.insert("Value".to_string(), r.render(&o.value, stack, path));
+    if let Some(name) = &o.export_name {
+        let mut e = IndexMap::new();
+        e.insert("Name".to_string(), r.render(name, stack, path));
+        m.insert("Export".to_string(), Value::Map(e));
+    }
+    if let Some(c) = &o.condition {
+        if let Some(name) = r.local_name(c, stack, path, "condition") {
+            m.insert("Condition".to_string(), Value::String(name));
+        }
+    }
+    Value::Map(m)
+}
+
+/// An output that exports `value` under `export_name`.
+pub fn export_output(export_name: &str, value: Value) -> Value {
+    let mut m = IndexMap::new();
+    m.insert("Value".to_string(), value);
+    let mut e = IndexMap::new();
+    e.insert("Name".to_string(), s(export_name));
+    m.insert("Export".to_string(), Value::Map(e));
+    Value::Map(m)
+}
+
+/// The `AWS::SSM::Parameter` resource that carries `value` to other stacks.
+pub fn ssm_export(parameter_name: &str, value: Value, list: bool) -> Value {
+    let mut props = IndexMap::new();
+    props.insert("Name".to_string(), s(parameter_name));
+    props.insert(
+        "Type".to_string(),
+        s(if list { "StringList" } else { "String" }),
+    );
+    props.insert("Value".to_string(), value);
+    props.insert(
+        "Description".to_string(),
+        s("Written by the Rust CDK for a cross-stack reference; read by the consuming stack"),
+    );
+    let mut m = IndexMap::new();
+    m.insert("Type".to_string(), s("AWS::SSM::Parameter"));
+    m.insert("Properties".to_string(), Value::Map(props));
+    Value::Map(m)
+}
+
+/// The consumer's parameter that reads an SSM-carried value at deploy time.
+pub fn ssm_import(parameter_name: &str, list: bool) -> Value {
+    let mut m = IndexMap::new();
+    let ty = if list {
+        "AWS::SSM::Parameter::Value<List<String>>"
+    } else {
+        "AWS::SSM::Parameter::Value<String>"
+    };
+    m.insert("Type".to_string(), s(ty));
+    m.insert("Default".to_string(), s(parameter_name));
+    m.insert(
+        "Description".to_string(),
+        s("Cross-stack reference read from SSM Parameter Store (written by the producing stack)"),
+    );
+    Value::Map(m)
+}

@@ -1,0 +1,70 @@
+//! Atomic writing of an assembly: everything goes into a temporary sibling directory, which then
+//! replaces the output directory, so that an error never leaves a half-written output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::SynthError;
+use crate::manifest::MANIFEST_FILE;
+use crate::synth::Assembly;
+
+fn err(dir: &Path, what: &str, e: std::io::Error) -> SynthError {
+    SynthError::new(dir.display().to_string(), format!("cannot {what}: {e}"))
+        .hint("check that the output directory's parent exists and is writable")
+}
+
+fn sibling(dir: &Path, tag: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "cdk.out".into());
+    dir.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Writes `assembly` into `dir`.
+pub fn write_assembly(assembly: &Assembly, dir: &Path) -> Result<(), SynthError> {
+    let tmp = sibling(dir, "tmp");
+    let result = fill(assembly, &tmp).and_then(|()| swap(&tmp, dir));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn fill(assembly: &Assembly, tmp: &Path) -> Result<(), SynthError> {
+    if tmp.exists() {
+        fs::remove_dir_all(tmp).map_err(|e| err(tmp, "clear the temporary directory", e))?;
+    }
+    fs::create_dir_all(tmp).map_err(|e| err(tmp, "create the temporary directory", e))?;
+    for stack in &assembly.stacks {
+        fs::write(tmp.join(&stack.file_name), &stack.text)
+            .map_err(|e| err(tmp, "write a template", e))?;
+    }
+    let manifest = serde_json::to_string_pretty(&assembly.manifest()).unwrap_or_default() + "\n";
+    fs::write(tmp.join(MANIFEST_FILE), manifest).map_err(|e| err(tmp, "write manifest.json", e))?;
+    let tree = serde_json::to_string_pretty(&assembly.tree).unwrap_or_default() + "\n";
+    fs::write(tmp.join("tree.json"), tree).map_err(|e| err(tmp, "write tree.json", e))?;
+    Ok(())
+}
+
+fn swap(tmp: &Path, dir: &Path) -> Result<(), SynthError> {
+    if dir.exists() {
+        let old = sibling(dir, "old");
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| err(&old, "remove an old output directory", e))?;
+        }
+        fs::rename(dir, &old).map_err(|e| err(dir, "move the previous output aside", e))?;
+        if let Err(e) = fs::rename(tmp, dir) {
+            // Put the previous output back: the user keeps a consistent directory.
+            let _ = fs::rename(&old, dir);
+            return Err(err(dir, "move the new output into place", e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| err(dir, "create the parent directory", e))?;
+        }
+        fs::rename(tmp, dir).map_err(|e| err(dir, "move the new output into place", e))?;
+    }
+    Ok(())
+}

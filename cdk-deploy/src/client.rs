@@ -1,0 +1,110 @@
+//! AWS clients and their configuration (profile, region, endpoint, retries).
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::config::ProvideCredentials;
+
+use crate::errors::{Error, Result};
+
+/// Where to find AWS: the `--profile`, `--region` and `--endpoint-url` flags. Unset fields fall
+/// back to the standard chain (environment, `~/.aws/config`, SSO, instance metadata).
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Region, e.g. `eu-west-1`.
+    pub region: Option<String>,
+    /// Endpoint for every service (local emulators such as moto or LocalStack).
+    pub endpoint_url: Option<String>,
+}
+
+/// The CloudFormation and S3 clients a deployment uses.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    pub(crate) cfn: aws_sdk_cloudformation::Client,
+    pub(crate) s3: aws_sdk_s3::Client,
+    pub(crate) region: String,
+    pub(crate) endpoint_url: Option<String>,
+}
+
+/// Standard retry mode: exponential backoff with jitter on throttling and transient errors.
+pub fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(6)
+        .with_initial_backoff(Duration::from_millis(500))
+        .with_max_backoff(Duration::from_secs(20))
+}
+
+impl Clients {
+    /// Loads configuration through the standard chain, checks that a region and credentials are
+    /// available, and builds the clients.
+    pub async fn load(options: &ClientOptions) -> Result<Clients> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let sdk = loader.load().await;
+        let profile_hint = match &options.profile {
+            Some(p) => format!(" (profile {p:?})"),
+            None => String::new(),
+        };
+        let Some(provider) = sdk.credentials_provider() else {
+            return Err(Error::Config(format!(
+                "no AWS credentials provider is configured{profile_hint}; set AWS_PROFILE or pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            )));
+        };
+        // Resolving once up front turns a missing login into one clear message instead of a
+        // failure in the middle of a deployment.
+        if let Err(e) = provider.provide_credentials().await {
+            return Err(Error::Config(format!(
+                "no usable AWS credentials{profile_hint}: {e}; log in (e.g. `aws sso login`), pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            )));
+        }
+        Clients::from_sdk_config(&sdk)
+    }
+
+    /// Builds the clients from an already loaded configuration (tests, embedding programs).
+    pub fn from_sdk_config(sdk: &SdkConfig) -> Result<Clients> {
+        let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+            Error::Config(
+                "no AWS region is configured; pass --region, set AWS_REGION, or set `region` in the profile"
+                    .to_string(),
+            )
+        })?;
+        let endpoint_url = sdk.endpoint_url().map(str::to_string);
+        // Emulators and custom endpoints serve buckets by path, not by host name.
+        let s3_config = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(endpoint_url.is_some())
+            .build();
+        Ok(Clients {
+            cfn: aws_sdk_cloudformation::Client::new(sdk),
+            s3: aws_sdk_s3::Client::from_conf(s3_config),
+            region,
+            endpoint_url,
+        })
+    }
+
+    /// Replaces the CloudFormation client (to add interceptors, for instance).
+    pub fn with_cloudformation(mut self, client: aws_sdk_cloudformation::Client) -> Clients {
+        self.cfn = client;
+        self
+    }
+
+    /// The CloudFormation client.
+    pub fn cloudformation(&self) -> &aws_sdk_cloudformation::Client {
+        &self.cfn
+    }
+
+    /// The S3 client (template uploads).
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        &self.s3
+    }
+}

@@ -1,0 +1,160 @@
+//! The crate's error type: every failure says what went wrong and what to change.
+
+use std::path::PathBuf;
+
+use aws_sdk_cloudformation::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+/// Result alias used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong while deploying, diffing or destroying.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// AWS configuration is missing or unusable (region, credentials, profile).
+    #[error("{0}")]
+    Config(String),
+    /// The cloud assembly (manifest and templates) cannot be read or does not fit the request.
+    #[error("{0}")]
+    Assembly(String),
+    /// A command-line value is malformed.
+    #[error("{0}")]
+    Usage(String),
+    /// A call to AWS failed.
+    #[error("{operation} for stack {stack} failed: {message}")]
+    Aws {
+        /// API operation, e.g. `CreateStack`.
+        operation: &'static str,
+        /// Stack (or bucket) the call was about.
+        stack: String,
+        /// Error code and message from the service, or the transport error.
+        message: String,
+    },
+    /// A stack operation ended in a failure state.
+    #[error("stack {stack} failed: {reason}; {outcome}")]
+    StackFailed {
+        /// Stack name.
+        stack: String,
+        /// The first failed resource and its reason (or the stack's status reason).
+        reason: String,
+        /// What the stack ended as, e.g. "rolled back (ROLLBACK_COMPLETE)".
+        outcome: String,
+    },
+    /// The stack is in a state this tool must not act on by itself.
+    #[error("stack {stack} is in state {status}: {advice}")]
+    StackState {
+        /// Stack name.
+        stack: String,
+        /// CloudFormation stack status.
+        status: String,
+        /// What the user can do about it.
+        advice: String,
+    },
+    /// A confirmation is needed but nobody can answer it.
+    #[error("{question} Confirmation is needed but there is no terminal to ask on; pass --yes to confirm")]
+    NeedsConfirmation {
+        /// The question that would have been asked.
+        question: String,
+    },
+    /// The user answered no.
+    #[error("not confirmed: {question} Nothing was changed")]
+    Declined {
+        /// The question that was declined.
+        question: String,
+    },
+    /// A template is too large to send inline and no bucket was named.
+    #[error("stack {stack}: the template is {size} bytes, over CloudFormation's inline limit of 51,200 bytes; pass --template-bucket NAME to upload it to an S3 bucket first")]
+    NeedsTemplateBucket {
+        /// Stack name.
+        stack: String,
+        /// Template size in bytes.
+        size: usize,
+    },
+    /// `--timeout` ran out while waiting.
+    #[error("stack {stack}: still {status} after waiting {secs}s (--timeout); {action}")]
+    Timeout {
+        /// Stack name.
+        stack: String,
+        /// Status when the time ran out (or after the cancel settled).
+        status: String,
+        /// The timeout in seconds.
+        secs: u64,
+        /// What was done about it.
+        action: String,
+    },
+    /// Ctrl-C stopped the wait.
+    #[error("interrupted: stopped waiting. {0}")]
+    Interrupted(String),
+    /// A saved plan cannot be used.
+    #[error("plan {}: {message}", path.display())]
+    Plan {
+        /// Plan file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A local file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// File involved.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Converts an SDK error into [`Error::Aws`], keeping the service's code and message.
+    pub(crate) fn aws<E, R>(operation: &'static str, stack: &str, err: SdkError<E, R>) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        Error::Aws {
+            operation,
+            stack: stack.to_string(),
+            message: describe_sdk_error(&err),
+        }
+    }
+}
+
+/// "Code: message" for service errors, the full source chain for transport and credential errors.
+pub(crate) fn describe_sdk_error<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            match (e.code(), e.message()) {
+                (Some(code), Some(msg)) => format!("{code}: {msg}"),
+                (Some(code), None) => code.to_string(),
+                (None, Some(msg)) => msg.to_string(),
+                (None, None) => DisplayErrorContext(err).to_string(),
+            }
+        }
+        _ => DisplayErrorContext(err).to_string(),
+    }
+}
+
+/// The service error code of an SDK error, if it is a service error.
+pub(crate) fn error_code<E, R>(err: &SdkError<E, R>) -> Option<&str>
+where
+    E: ProvideErrorMetadata,
+{
+    match err {
+        SdkError::ServiceError(service) => service.err().code(),
+        _ => None,
+    }
+}
+
+/// The service error message of an SDK error, if it is a service error.
+pub(crate) fn error_message<E, R>(err: &SdkError<E, R>) -> Option<&str>
+where
+    E: ProvideErrorMetadata,
+{
+    match err {
+        SdkError::ServiceError(service) => service.err().message(),
+        _ => None,
+    }
+}

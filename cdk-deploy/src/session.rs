@@ -1,0 +1,64 @@
+//! What every operation shares: clients, output, confirmations, and the note printed on Ctrl-C.
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::client::Clients;
+use crate::confirm::Confirm;
+use crate::errors::{Error, Result};
+use crate::output::Output;
+
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub clients: Clients,
+    pub output: Output,
+    pub confirm: Confirm,
+    pub poll_interval: Duration,
+    pub catch_ctrl_c: bool,
+    /// What is running on AWS right now, for the Ctrl-C message.
+    in_flight: Mutex<Option<String>>,
+}
+
+impl Session {
+    pub fn new(clients: Clients) -> Session {
+        Session {
+            clients,
+            output: Output::stdout(),
+            confirm: Confirm::from_terminal(),
+            poll_interval: Duration::from_secs(2),
+            catch_ctrl_c: true,
+            in_flight: Mutex::new(None),
+        }
+    }
+
+    pub fn cfn(&self) -> &aws_sdk_cloudformation::Client {
+        &self.clients.cfn
+    }
+
+    pub fn set_in_flight(&self, note: Option<String>) {
+        *self.in_flight.lock().unwrap_or_else(|e| e.into_inner()) = note;
+    }
+
+    /// Runs `work`, turning Ctrl-C into [`Error::Interrupted`]. Nothing local needs undoing:
+    /// the only state is on AWS, and the message says what is still running there.
+    pub async fn interruptible<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
+        self.set_in_flight(None);
+        if !self.catch_ctrl_c {
+            return work.await;
+        }
+        tokio::select! {
+            result = work => result,
+            _ = tokio::signal::ctrl_c() => {
+                self.output.clear_status();
+                let note = self
+                    .in_flight
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .unwrap_or_else(|| "No stack operation was running on AWS.".to_string());
+                Err(Error::Interrupted(note))
+            }
+        }
+    }
+}

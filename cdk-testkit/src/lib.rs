@@ -1,0 +1,9 @@
+//! Test support shared by the workspace's tests: finds the pinned Python tools that
+//! `scripts/python-tools.sh` installs, runs `cfn-lint` and `checkov` on templates, and starts
+//! `moto` in server mode on a free loopback port.
+//!
+//! Tests fail loudly when a tool is missing; nothing here skips.
+
+pub mod lint;
+pub mod moto;
+pub mod pytools;

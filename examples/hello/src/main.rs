@@ -1,0 +1,73 @@
+//! The smallest useful app: a queue with a dead-letter queue, an SSM parameter holding the
+//! queue's URL, an environment parameter, a condition on it and outputs. Raw resources only, so
+//! it shows the core model without the generated types. Traceable to seed 001 (an SSM String
+//! parameter, tags, outputs) in `shared/seeds/`.
+
+use cdk::prelude::*;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let env = Parameter::<String>::new()
+        .description("Deployment environment")
+        .allowed_values(["dev", "prod"])
+        .default("dev");
+    let is_prod = Condition::new(fns::equals(env.value(), "prod"));
+
+    let dead_letters = RawResource::new("AWS::SQS::Queue")
+        .prop("MessageRetentionPeriod", 1_209_600)
+        .prop("SqsManagedSseEnabled", true);
+    let jobs = RawResource::new("AWS::SQS::Queue")
+        .prop("SqsManagedSseEnabled", true)
+        .prop(
+            "RedrivePolicy",
+            Value::Map(
+                [
+                    (
+                        "deadLetterTargetArn".to_string(),
+                        dead_letters.get_att::<String>("Arn").into(),
+                    ),
+                    ("maxReceiveCount".to_string(), Value::from(5)),
+                ]
+                .into_iter()
+                .collect(),
+            ),
+        )
+        // Long retention only where it pays for itself.
+        .prop(
+            "MessageRetentionPeriod",
+            is_prod.select::<i64>(1_209_600, 345_600),
+        );
+    let url_parameter = RawResource::new("AWS::SSM::Parameter")
+        .prop(
+            "Name",
+            fns::sub("/hello/${Env}/jobs-url", [("Env", env.value())]),
+        )
+        .prop("Type", "String")
+        .prop("Value", jobs.ref_::<String>())
+        .prop("Description", "URL of the jobs queue");
+
+    let outputs = Group::new()
+        .with(
+            "JobsQueueUrl",
+            Output::new(jobs.ref_::<String>()).description("Jobs queue URL"),
+        )
+        .with(
+            "JobsQueueArn",
+            Output::new(jobs.get_att::<String>("Arn"))
+                .description("Jobs queue ARN")
+                .export(fns::sub_plain("${AWS::StackName}-JobsQueueArn")),
+        );
+
+    let stack = Stack::new("Hello")
+        .description("Hello: a queue, its dead-letter queue and an SSM parameter")
+        .tag("project", "hello")
+        .with("Env", env)
+        .with("IsProd", is_prod)
+        .with("DeadLetters", dead_letters)
+        .with("Jobs", jobs)
+        .with("JobsUrl", url_parameter)
+        .with("Outputs", outputs);
+    let mut app = App::new();
+    app.add(stack);
+    app.run()
+}

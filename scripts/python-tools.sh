@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the pinned Python tools (tools/requirements.txt) into .tools/venv.
+# Idempotent: does nothing when the venv already matches the requirements file.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv="$root/.tools/venv"
+req="$root/tools/requirements.txt"
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum "$req" | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+  exit 0
+fi
+python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"
+for tool in cfn-lint checkov moto_server; do
+  [ -x "$venv/bin/$tool" ] || { echo "python-tools: $tool missing after install" >&2; exit 1; }
+done
+echo "$want" > "$stamp"
