@@ -10,6 +10,7 @@ want=$(sha256sum "$req" | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
+echo "python-tools: installing $(grep -cvE '^[[:space:]]*(#|$)' "$req") pinned tools from tools/requirements.txt into .tools/venv"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req"

@@ -17,6 +17,8 @@ pub(crate) struct StackInfo {
     pub termination_protection: bool,
     /// Keys of the stack's current parameters (reused on update when not given again).
     pub parameter_keys: Vec<String>,
+    /// Stack outputs, key and value.
+    pub outputs: Vec<(String, String)>,
 }
 
 /// Reads a stack by name or id; `None` when it does not exist.
@@ -43,6 +45,16 @@ pub(crate) async fn describe(cfn: &Client, stack: &str) -> Result<Option<StackIn
             .parameters()
             .iter()
             .filter_map(|p| p.parameter_key().map(str::to_string))
+            .collect(),
+        outputs: s
+            .outputs()
+            .iter()
+            .map(|o| {
+                (
+                    o.output_key().unwrap_or_default().to_string(),
+                    o.output_value().unwrap_or_default().to_string(),
+                )
+            })
             .collect(),
     }))
 }
@@ -88,7 +100,8 @@ pub(crate) fn outcome(status: &str) -> String {
 }
 
 /// Waits until the stack leaves its in-progress state, printing events as they arrive.
-/// Returns the final status, or an error when it is not the success state of `op`.
+/// Returns the settled stack (`None` once deleted), or an error when its status is not the
+/// success state of `op`.
 pub(crate) async fn wait(
     session: &Session,
     stack_name: &str,
@@ -96,7 +109,7 @@ pub(crate) async fn wait(
     tracker: &mut EventTracker,
     op: Op,
     timeout: Option<Duration>,
-) -> Result<String> {
+) -> Result<Option<StackInfo>> {
     let cfn = session.cfn();
     let started = Instant::now();
     let mut cancelled = false;
@@ -104,7 +117,7 @@ pub(crate) async fn wait(
         "Stack {stack_name} keeps going on AWS; run the command again to wait for it, or follow it in the CloudFormation console"
     )));
     let mut first = true;
-    let final_status = loop {
+    let (final_status, final_info) = loop {
         if !first {
             tokio::time::sleep(session.poll_interval).await;
         }
@@ -112,8 +125,9 @@ pub(crate) async fn wait(
         for event in tracker.poll(cfn).await? {
             session.output.line(format!("{stack_name} | {}", format_event(&event)));
         }
-        let status = match describe(cfn, stack_id).await? {
-            Some(info) => info.status,
+        let info = describe(cfn, stack_id).await?;
+        let status = match &info {
+            Some(info) => info.status.clone(),
             // Deleted stacks are still found by id; a missing one is gone all the same.
             None if op == Op::Delete => "DELETE_COMPLETE".to_string(),
             None => {
@@ -125,7 +139,7 @@ pub(crate) async fn wait(
             }
         };
         if !in_progress(&status) {
-            break status;
+            break (status, info);
         }
         session.output.status(format!("{stack_name}: {status}"));
         if let Some(limit) = timeout.filter(|l| !cancelled && started.elapsed() >= *l) {
@@ -162,12 +176,11 @@ pub(crate) async fn wait(
         });
     }
     if op.succeeded(&final_status) {
-        return Ok(final_status);
+        return Ok(final_info.filter(|i| i.status != "DELETE_COMPLETE"));
     }
     let reason = match tracker.first_failure() {
         Some(failure) => failure.to_string(),
-        None => describe(cfn, stack_id)
-            .await?
+        None => final_info
             .and_then(|i| i.reason)
             .unwrap_or_else(|| "CloudFormation gave no reason".to_string()),
     };
@@ -176,4 +189,46 @@ pub(crate) async fn wait(
         reason,
         outcome: outcome(&final_status),
     })
+}
+
+/// The template CloudFormation has for the stack, parsed; `Null` when it is not JSON.
+pub(crate) async fn deployed_template(cfn: &Client, stack: &str) -> Result<serde_json::Value> {
+    let out = cfn
+        .get_template()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| Error::aws("GetTemplate", stack, e))?;
+    let body = out.template_body().unwrap_or("{}");
+    serde_json::from_str(body).map_err(|_| Error::StackState {
+        stack: stack.to_string(),
+        status: "deployed with a YAML template".to_string(),
+        advice: "this tool compares JSON templates only; deploy it once with this tool to compare afterwards".to_string(),
+    })
+}
+
+/// Turns termination protection on or off when the deployed stack differs from `wanted`.
+pub(crate) async fn sync_termination_protection(
+    session: &Session,
+    stack_name: &str,
+    stack_id: &str,
+    current: bool,
+    wanted: bool,
+) -> Result<()> {
+    if current == wanted {
+        return Ok(());
+    }
+    session
+        .cfn()
+        .update_termination_protection()
+        .stack_name(stack_id)
+        .enable_termination_protection(wanted)
+        .send()
+        .await
+        .map_err(|e| Error::aws("UpdateTerminationProtection", stack_name, e))?;
+    session.output.line(format!(
+        "{stack_name}: termination protection {}",
+        if wanted { "enabled" } else { "disabled" }
+    ));
+    Ok(())
 }

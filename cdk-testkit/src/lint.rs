@@ -315,6 +315,17 @@ pub fn checkov_findings(paths: &[impl AsRef<Path>]) -> Result<Vec<Finding>, Lint
             ),
         });
     }
+    // Guards against output this parser misreads: exit code 1 means some check failed.
+    if (ran.code == 1) == findings.is_empty() {
+        return Err(ran.failure(
+            Tool::Checkov,
+            &format!(
+                "exit code {} disagrees with {} failed check(s) read",
+                ran.code,
+                findings.len()
+            ),
+        ));
+    }
     Ok(findings)
 }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The test command. Installs what the tests run (the pinned Python tools, graphviz's `dot`),
+# then runs the tests with no AWS settings from the environment.
+#
+#   bash scripts/test.sh                    # every package: cargo test --workspace
+#   bash scripts/test.sh -p cdk-core        # one package (-p replaces --workspace)
+#   bash scripts/test.sh -- --nocapture     # other arguments go to cargo test as they are
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+say() { echo "test.sh: $*"; }
+die() { echo "test.sh: ERROR: $*" >&2; exit 1; }
+
+say "Python tools (tools/requirements.txt into .tools/venv)"
+bash scripts/python-tools.sh
+
+# The graph test renders DOT output with graphviz.
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    die "graphviz ('dot') is not installed and this is not root: install it, e.g. \
+'sudo apt-get install graphviz', then rerun"
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    die "graphviz ('dot') is not installed and apt-get is not available: install graphviz"
+  say "graphviz ('dot') missing: apt-get update && apt-get install graphviz"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || die "apt-get update failed: cannot install graphviz"
+  apt-get install -y -qq --no-install-recommends graphviz >/dev/null ||
+    die "apt-get install graphviz failed"
+  command -v dot >/dev/null 2>&1 || die "graphviz installed but 'dot' is not on PATH"
+fi
+say "$(dot -V 2>&1)"
+
+# Tests reach loopback only and bring their own fake credentials and endpoints: nothing may
+# come from the developer's AWS settings, and the SDK must not probe instance metadata.
+unset_vars=()
+while IFS= read -r var; do
+  case "$var" in AWS_*) unset_vars+=("$var") ;; esac
+done < <(compgen -e)
+if [ ${#unset_vars[@]} -gt 0 ]; then
+  say "unsetting ${unset_vars[*]}"
+  unset "${unset_vars[@]}"
+fi
+export AWS_EC2_METADATA_DISABLED=true
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+# -p/--package selects packages; otherwise test the whole workspace.
+scope=(--workspace)
+for arg in "$@"; do
+  case "$arg" in
+    --) break ;;
+    -p | -p* | --package | --package=*) scope=() ;;
+  esac
+done
+
+cmd=(cargo test "${scope[@]}" "$@")
+say "${cmd[*]}"
+start=$SECONDS
+"${cmd[@]}"
+say "cargo test passed in $((SECONDS - start))s"
