@@ -171,6 +171,11 @@ impl<T: Construct + ?Sized> Construct for Box<T> {
 
 /// A field of a construct that holds child constructs: a construct, an `Option`, a `Vec` or a
 /// map of them. `#[derive(Construct)]` calls this for every field that is not skipped.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a construct, so this field cannot be a child in the construct tree",
+    label = "not a construct",
+    note = "add `#[construct(skip)]` to the field if it is plain data, or make `{Self}` a construct (`#[derive(Construct)]` on a struct, or a resource type)"
+)]
 pub trait ConstructField {
     /// Appends this field's children, named from `id`.
     fn push_children<'a>(&'a self, id: &str, out: &mut Vec<Child<'a>>);
@@ -178,6 +183,9 @@ pub trait ConstructField {
     fn push_children_mut<'a>(&'a mut self, id: &str, out: &mut Vec<ChildMut<'a>>);
 }
 
+// Not recommended in diagnostics, so that a field of a non-construct type is reported against
+// `ConstructField` (whose message says to skip the field) rather than as a missing `Construct`.
+#[diagnostic::do_not_recommend]
 impl<T: Construct> ConstructField for T {
     fn push_children<'a>(&'a self, id: &str, out: &mut Vec<Child<'a>>) {
         out.push(Child {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod aspect;
+pub mod assertions;
 pub mod cli;
 pub mod construct;
 pub mod element;

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
 
 use crate::diff::is_stateful_type;
-use crate::errors::{Error, Result};
+use crate::errors::{error_message, Error, Result};
 use crate::request::StackRequest;
 use crate::session::Session;
 
@@ -26,7 +26,10 @@ impl ResourceChange {
     /// Whether the change deletes the resource or may replace it.
     pub fn destroys(&self) -> bool {
         self.action == "Remove"
-            || matches!(self.replacement.as_deref(), Some("True") | Some("Conditional"))
+            || matches!(
+                self.replacement.as_deref(),
+                Some("True") | Some("Conditional")
+            )
     }
 }
 
@@ -65,7 +68,7 @@ pub(crate) async fn create(
         .map(|d| d.as_millis())
         .unwrap_or_default();
     let (body, url) = request.body_and_url();
-    let out = session
+    let sent = session
         .cfn()
         .create_change_set()
         .stack_name(&request.stack_name)
@@ -77,8 +80,13 @@ pub(crate) async fn create(
         .set_parameters(Some(request.parameters.clone()))
         .set_tags(Some(request.tags.clone()))
         .send()
-        .await
-        .map_err(|e| Error::aws("CreateChangeSet", &request.stack_name, e))?;
+        .await;
+    let out = match sent {
+        Ok(out) => out,
+        // Some endpoints refuse an empty change set up front instead of failing it.
+        Err(e) if error_message(&e).is_some_and(is_no_changes) => return Ok(Created::NoChanges),
+        Err(e) => return Err(Error::aws("CreateChangeSet", &request.stack_name, e)),
+    };
     let id = out.id().unwrap_or_default().to_string();
     session
         .output
@@ -129,7 +137,10 @@ pub(crate) async fn describe(
         for c in out.changes() {
             if let Some(rc) = c.resource_change() {
                 changes.push(ResourceChange {
-                    action: rc.action().map(|a| a.as_str().to_string()).unwrap_or_default(),
+                    action: rc
+                        .action()
+                        .map(|a| a.as_str().to_string())
+                        .unwrap_or_default(),
                     logical_id: rc.logical_resource_id().unwrap_or("?").to_string(),
                     resource_type: rc.resource_type().unwrap_or("?").to_string(),
                     replacement: rc.replacement().map(|r| r.as_str().to_string()),
@@ -200,7 +211,11 @@ pub fn render(stack: &str, set: &ChangeSet, stateful_ids: &[String]) -> String {
         ));
     }
     for c in lost {
-        let verb = if c.action == "Remove" { "DELETED" } else { "REPLACED" };
+        let verb = if c.action == "Remove" {
+            "DELETED"
+        } else {
+            "REPLACED"
+        };
         out.push_str(&format!(
             "!!! DATA LOSS: {} {} holds data and will be {verb}\n",
             c.resource_type, c.logical_id
@@ -235,16 +250,23 @@ mod tests {
                 change("Add", "New", "AWS::S3::Bucket", None),
             ],
         };
-        let ids: Vec<&str> = data_loss(&set, &["Db".to_string()])
+        let stateful = ["Db".to_string()];
+        let ids: Vec<&str> = data_loss(&set, &stateful)
             .iter()
             .map(|c| c.logical_id.as_str())
             .collect();
         assert_eq!(ids, vec!["Bucket", "Db"]);
-        let text = render("S", &set, &["Db".to_string()]);
+        let text = render("S", &set, &stateful);
         assert!(text.contains("replacement: yes"), "{text}");
         assert!(text.contains("replacement: no"), "{text}");
-        assert!(text.contains("!!! DATA LOSS: AWS::S3::Bucket Bucket holds data and will be REPLACED"), "{text}");
-        assert!(text.contains("!!! DATA LOSS: Custom::Db Db holds data and will be DELETED"), "{text}");
+        assert!(
+            text.contains("!!! DATA LOSS: AWS::S3::Bucket Bucket holds data and will be REPLACED"),
+            "{text}"
+        );
+        assert!(
+            text.contains("!!! DATA LOSS: Custom::Db Db holds data and will be DELETED"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -27,8 +27,18 @@ fn common(cmd: Command) -> Command {
             .num_args(0..)
             .help("Stacks by id or stack name (default: all)"),
     )
-    .arg(Arg::new("profile").long("profile").value_name("NAME").help("AWS profile to use"))
-    .arg(Arg::new("region").long("region").value_name("REGION").help("AWS region"))
+    .arg(
+        Arg::new("profile")
+            .long("profile")
+            .value_name("NAME")
+            .help("AWS profile to use"),
+    )
+    .arg(
+        Arg::new("region")
+            .long("region")
+            .value_name("REGION")
+            .help("AWS region"),
+    )
     .arg(
         Arg::new("endpoint-url")
             .long("endpoint-url")
@@ -155,11 +165,18 @@ fn strings(args: &ArgMatches, id: &str) -> Vec<String> {
 }
 
 fn flag(args: &ArgMatches, id: &str) -> bool {
-    args.try_get_one::<bool>(id).ok().flatten().copied().unwrap_or(false)
+    args.try_get_one::<bool>(id)
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or(false)
 }
 
 fn parameters(args: &ArgMatches) -> Result<Vec<StackParameter>> {
-    strings(args, "parameter").iter().map(|p| p.parse()).collect()
+    strings(args, "parameter")
+        .iter()
+        .map(|p| p.parse())
+        .collect()
 }
 
 fn timeout(args: &ArgMatches) -> Option<Duration> {
@@ -206,7 +223,10 @@ async fn run(name: &str, args: &ArgMatches, dir: &Path) -> Result<ExitCode> {
                 parameters: parameters(args)?,
                 template_bucket: args.get_one::<String>("template-bucket").cloned(),
             };
-            let report = deployer(&client_options, yes).await?.diff(&assembly, &options).await?;
+            let report = deployer(&client_options, yes)
+                .await?
+                .diff(&assembly, &options)
+                .await?;
             if flag(args, "fail") && report.has_differences() {
                 return Ok(ExitCode::from(1));
             }
@@ -217,7 +237,10 @@ async fn run(name: &str, args: &ArgMatches, dir: &Path) -> Result<ExitCode> {
                 stacks,
                 timeout: timeout(args),
             };
-            deployer(&client_options, yes).await?.destroy(&assembly, &options).await?;
+            deployer(&client_options, yes)
+                .await?
+                .destroy(&assembly, &options)
+                .await?;
             Ok(ExitCode::SUCCESS)
         }
         other => Err(Error::Usage(format!(

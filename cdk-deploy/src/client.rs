@@ -41,7 +41,8 @@ impl Clients {
     /// Loads configuration through the standard chain, checks that a region and credentials are
     /// available, and builds the clients.
     pub async fn load(options: &ClientOptions) -> Result<Clients> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config());
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }

@@ -79,7 +79,10 @@ impl Confirm {
                 })
             }
             Mode::Scripted(answers) => {
-                let next = answers.lock().unwrap_or_else(|e| e.into_inner()).pop_front();
+                let next = answers
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .pop_front();
                 match next {
                     Some(answer) => {
                         output.line(format!("{question} {}", if answer { "yes" } else { "no" }));
@@ -135,7 +138,10 @@ mod tests {
             .await
             .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("Delete stack A?") && text.contains("--yes"), "{text}");
+        assert!(
+            text.contains("Delete stack A?") && text.contains("--yes"),
+            "{text}"
+        );
     }
 
     #[tokio::test]

@@ -100,7 +100,11 @@ impl Deploy {
     }
 
     /// Deploys the selected stacks in dependency order, or executes a saved plan.
-    pub async fn deploy(&self, assembly: &Assembly, options: &DeployOptions) -> Result<DeployReport> {
+    pub async fn deploy(
+        &self,
+        assembly: &Assembly,
+        options: &DeployOptions,
+    ) -> Result<DeployReport> {
         self.session
             .interruptible(async {
                 if let Some(path) = &options.plan {
@@ -143,7 +147,15 @@ impl Deploy {
                 current.status
             ));
             let mut tracker = EventTracker::after_latest(s.cfn(), &current.stack_id).await?;
-            wait(s, name, &current.stack_id, &mut tracker, Op::Settle, options.timeout).await?;
+            wait(
+                s,
+                name,
+                &current.stack_id,
+                &mut tracker,
+                Op::Settle,
+                options.timeout,
+            )
+            .await?;
             info = describe(s.cfn(), name).await?;
         }
         let Some(info) = info else {
@@ -187,7 +199,15 @@ impl Deploy {
         let s = &self.session;
         let name = stack.stack_name.as_str();
         let diff = diff_templates(&Value::Null, &template.json, &stack.stateful_resources);
-        approve(s, name, options.require_approval, &diff, None, &stack.stateful_resources).await?;
+        approve(
+            s,
+            name,
+            options.require_approval,
+            &diff,
+            None,
+            &stack.stateful_resources,
+        )
+        .await?;
         let request = StackRequest::build(
             s,
             stack,
@@ -210,13 +230,25 @@ impl Deploy {
             .set_tags(Some(request.tags))
             .enable_termination_protection(stack.termination_protection)
             // CloudFormation rolls a create back by itself once this runs out.
-            .set_timeout_in_minutes(options.timeout.map(|t| t.as_secs().div_ceil(60).max(1) as i32))
+            .set_timeout_in_minutes(
+                options
+                    .timeout
+                    .map(|t| t.as_secs().div_ceil(60).max(1) as i32),
+            )
             .send()
             .await
             .map_err(|e| Error::aws("CreateStack", name, e))?;
         let stack_id = out.stack_id().unwrap_or(name).to_string();
         let mut tracker = EventTracker::fresh(&stack_id);
-        let done = wait(s, name, &stack_id, &mut tracker, Op::Create, options.timeout).await?;
+        let done = wait(
+            s,
+            name,
+            &stack_id,
+            &mut tracker,
+            Op::Create,
+            options.timeout,
+        )
+        .await?;
         self.finished(name, "created", done.as_ref());
         Ok(StackOutcome::Created)
     }
@@ -256,7 +288,8 @@ impl Deploy {
             }
             Created::Ready(set) => set,
         };
-        self.run_change_set(stack, template, options, &set, creates).await?;
+        self.run_change_set(stack, template, options, &set, creates)
+            .await?;
         Ok(if creates {
             StackOutcome::Created
         } else {
@@ -311,7 +344,11 @@ impl Deploy {
             )
             .await?;
         }
-        self.finished(name, if creates { "created" } else { "updated" }, done.as_ref());
+        self.finished(
+            name,
+            if creates { "created" } else { "updated" },
+            done.as_ref(),
+        );
         Ok(())
     }
 
@@ -325,7 +362,12 @@ impl Deploy {
     }
 
     /// Deletes a stack and waits until it is gone.
-    pub(crate) async fn delete(&self, name: &str, stack_id: &str, timeout: Option<Duration>) -> Result<()> {
+    pub(crate) async fn delete(
+        &self,
+        name: &str,
+        stack_id: &str,
+        timeout: Option<Duration>,
+    ) -> Result<()> {
         let s = &self.session;
         let mut tracker = EventTracker::after_latest(s.cfn(), stack_id).await?;
         s.output.line(format!("{name}: deleting stack"));
@@ -358,7 +400,10 @@ impl Deploy {
         for entry in entries {
             let stack = assembly
                 .by_stack_name(&entry.stack_name)
-                .expect("verify checked every stack");
+                .ok_or_else(|| Error::Plan {
+                    path: path.to_path_buf(),
+                    message: format!("stack {} is no longer in the app", entry.stack_name),
+                })?;
             let template = assembly.template(stack)?;
             let (status, reason, set) =
                 changeset::describe(s, &entry.stack_name, &entry.change_set_id).await?;

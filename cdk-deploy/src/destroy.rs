@@ -27,13 +27,21 @@ pub struct DestroyReport {
 
 impl Deploy {
     /// Deletes the selected stacks, dependents first.
-    pub async fn destroy(&self, assembly: &Assembly, options: &DestroyOptions) -> Result<DestroyReport> {
+    pub async fn destroy(
+        &self,
+        assembly: &Assembly,
+        options: &DestroyOptions,
+    ) -> Result<DestroyReport> {
         self.session
             .interruptible(self.destroy_inner(assembly, options))
             .await
     }
 
-    async fn destroy_inner(&self, assembly: &Assembly, options: &DestroyOptions) -> Result<DestroyReport> {
+    async fn destroy_inner(
+        &self,
+        assembly: &Assembly,
+        options: &DestroyOptions,
+    ) -> Result<DestroyReport> {
         let s = &self.session;
         let selected = assembly.select(&options.stacks)?;
         let mut report = DestroyReport::default();
@@ -57,7 +65,8 @@ impl Deploy {
             match describe(s.cfn(), &stack.stack_name).await? {
                 Some(info) => doomed.push((stack.stack_name.clone(), info)),
                 None => {
-                    s.output.line(format!("{}: not deployed, skipped", stack.stack_name));
+                    s.output
+                        .line(format!("{}: not deployed, skipped", stack.stack_name));
                     report.not_deployed.push(stack.stack_name.clone());
                 }
             }

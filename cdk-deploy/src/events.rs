@@ -144,10 +144,7 @@ pub fn format_event(event: &StackEvent) -> String {
         .and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
         .and_then(|t| t.get(11..19).map(str::to_string))
         .unwrap_or_else(|| "--:--:--".to_string());
-    let status = event
-        .resource_status()
-        .map(|s| s.as_str())
-        .unwrap_or("?");
+    let status = event.resource_status().map(|s| s.as_str()).unwrap_or("?");
     let mut line = format!(
         "{time}  {status:<28} {:<34} {}",
         event.resource_type().unwrap_or("?"),
@@ -200,6 +197,9 @@ mod tests {
                 reason: "Bucket name taken".into(),
             },
         ];
-        assert_eq!(tracker.first_failure().map(|f| f.logical_id.as_str()), Some("B"));
+        assert_eq!(
+            tracker.first_failure().map(|f| f.logical_id.as_str()),
+            Some("B")
+        );
     }
 }

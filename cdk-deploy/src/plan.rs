@@ -84,13 +84,15 @@ impl Plan {
     /// since the plan was saved; checked before anything runs.
     pub fn verify(&self, assembly: &Assembly, path: &Path) -> Result<()> {
         for entry in &self.entries {
-            let stack = assembly.by_stack_name(&entry.stack_name).ok_or_else(|| Error::Plan {
-                path: path.to_path_buf(),
-                message: format!(
-                    "stack {} is no longer in the app; run `diff --save-plan` again",
-                    entry.stack_name
-                ),
-            })?;
+            let stack = assembly
+                .by_stack_name(&entry.stack_name)
+                .ok_or_else(|| Error::Plan {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "stack {} is no longer in the app; run `diff --save-plan` again",
+                        entry.stack_name
+                    ),
+                })?;
             let template = assembly.template(stack)?;
             if template.sha256 != entry.template_sha256 {
                 return Err(Error::Plan {

@@ -103,7 +103,11 @@ impl StackRequest {
                     p.key,
                     stack.id,
                     p.key,
-                    declared.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+                    declared
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
             parameters.push(
@@ -185,8 +189,13 @@ async fn template_source(
             message: crate::errors::describe_sdk_error(&e),
         })?;
     Ok(TemplateSource::Url(
-        object_url(&session.clients.region, session.clients.endpoint_url.as_deref(), bucket, &key)
-            .await?,
+        object_url(
+            &session.clients.region,
+            session.clients.endpoint_url.as_deref(),
+            bucket,
+            &key,
+        )
+        .await?,
     ))
 }
 
@@ -211,7 +220,11 @@ pub(crate) async fn object_url(
     let endpoint = DefaultResolver::new()
         .resolve_endpoint(&params)
         .await
-        .map_err(|e| Error::Config(format!("cannot resolve the S3 URL for bucket {bucket}: {e}")))?;
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot resolve the S3 URL for bucket {bucket}: {e}"
+            ))
+        })?;
     Ok(format!("{}/{key}", endpoint.url().trim_end_matches('/')))
 }
 
@@ -222,7 +235,10 @@ mod tests {
     #[test]
     fn parses_stack_key_value() {
         let p: StackParameter = "App:Env=prod=1".parse().unwrap();
-        assert_eq!((p.stack.as_str(), p.key.as_str(), p.value.as_str()), ("App", "Env", "prod=1"));
+        assert_eq!(
+            (p.stack.as_str(), p.key.as_str(), p.value.as_str()),
+            ("App", "Env", "prod=1")
+        );
         for bad in ["Env=prod", "App:Env", ":K=V", "App:=V"] {
             let err = bad.parse::<StackParameter>().unwrap_err().to_string();
             assert!(err.contains("STACK:KEY=VALUE"), "{err}");
@@ -231,15 +247,22 @@ mod tests {
 
     #[tokio::test]
     async fn custom_endpoint_urls_are_path_style() {
-        let url = object_url("us-east-1", Some("http://127.0.0.1:5000"), "tpl-bucket", "cdk/S/abc.json")
-            .await
-            .unwrap();
+        let url = object_url(
+            "us-east-1",
+            Some("http://127.0.0.1:5000"),
+            "tpl-bucket",
+            "cdk/S/abc.json",
+        )
+        .await
+        .unwrap();
         assert_eq!(url, "http://127.0.0.1:5000/tpl-bucket/cdk/S/abc.json");
     }
 
     #[tokio::test]
     async fn aws_urls_name_the_bucket_and_region() {
-        let url = object_url("eu-west-1", None, "tpl-bucket", "k.json").await.unwrap();
+        let url = object_url("eu-west-1", None, "tpl-bucket", "k.json")
+            .await
+            .unwrap();
         assert!(url.starts_with("https://tpl-bucket.s3.eu-west-1."), "{url}");
         assert!(url.ends_with("/k.json"), "{url}");
     }
@@ -255,7 +278,10 @@ mod tests {
         stack.has_transform = true;
         assert_eq!(
             capabilities(&stack),
-            vec![Capability::CapabilityNamedIam, Capability::CapabilityAutoExpand]
+            vec![
+                Capability::CapabilityNamedIam,
+                Capability::CapabilityAutoExpand
+            ]
         );
     }
 }

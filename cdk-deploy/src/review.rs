@@ -62,7 +62,12 @@ impl Deploy {
             let info = describe(s.cfn(), name).await?;
             // A stack under review or rolled back after a failed create has nothing deployed.
             let deployed = match &info {
-                Some(i) if !matches!(i.status.as_str(), "REVIEW_IN_PROGRESS" | "ROLLBACK_COMPLETE") => {
+                Some(i)
+                    if !matches!(
+                        i.status.as_str(),
+                        "REVIEW_IN_PROGRESS" | "ROLLBACK_COMPLETE"
+                    ) =>
+                {
                     deployed_template(s.cfn(), &i.stack_id).await?
                 }
                 _ => Value::Null,
@@ -97,7 +102,9 @@ impl Deploy {
                 )
                 .await?;
                 match changeset::create(s, &request, kind).await? {
-                    Created::NoChanges => s.output.line(format!("{name}: no changes, nothing recorded")),
+                    Created::NoChanges => s
+                        .output
+                        .line(format!("{name}: no changes, nothing recorded")),
                     Created::Ready(set) => {
                         s.output.line(
                             changeset::render(name, &set, &stack.stateful_resources).trim_end(),

@@ -123,7 +123,9 @@ pub(crate) async fn wait(
         }
         first = false;
         for event in tracker.poll(cfn).await? {
-            session.output.line(format!("{stack_name} | {}", format_event(&event)));
+            session
+                .output
+                .line(format!("{stack_name} | {}", format_event(&event)));
         }
         let info = describe(cfn, stack_id).await?;
         let status = match &info {

@@ -11,14 +11,45 @@
 //! }
 //! ```
 
+/// Typed CloudFormation resources (`constructs::cfn`) and the higher-level constructs.
+pub use cdk_constructs as constructs;
+/// A CIDR literal checked by the compiler: `cidr!("10.0.0.0/16")`.
+pub use cdk_constructs::cidr;
 pub use cdk_core as core;
 pub use cdk_core::{fns, kind};
+/// `#[derive(Construct)]` for users of this crate: the generated impl names `::cdk::core`, so a
+/// program needs no direct dependency on `cdk-core`.
+pub use cdk_macros::FacadeConstruct as Construct;
 
 use std::process::ExitCode;
 
 /// Everything a `main.rs` usually needs.
 pub mod prelude {
     pub use crate::AppExt;
+    pub use crate::Construct;
+    pub use cdk_constructs::cidr;
+    pub use cdk_constructs::error::ConstructError;
+    pub use cdk_constructs::network::{
+        Cidr, Connectable, FlowLogOptions, FlowLogTraffic, GatewayService, InterfaceService,
+        NaclPeer, NatPolicy, NetworkAclRules, Port, SecurityGroup, SubnetSelection, Tier, TierKind,
+        TieredVpc,
+    };
+    // Service constructs (issue 7): IAM, ECS, load balancers, storage, data tier.
+    pub use cdk_constructs::data::{PostgresDatabase, RedisCache};
+    pub use cdk_constructs::ecs::{
+        AutoScaling, Container, ContainerImage, EcsCluster, EcsService, FargateSize, HealthCheck,
+        SecretSource,
+    };
+    pub use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route};
+    pub use cdk_constructs::iam::{
+        Action, ConditionOperator, Grant, Grantee, ManagedPolicy, PolicyDocument, Role,
+        RoleNameText, Statement, TaskRoles,
+    };
+    pub use cdk_constructs::storage::{
+        AttributeType, Bucket, KeyAttribute, LogGroup, LogRetention, ParameterPath, Queue, Secret,
+        SsmParameter, Table,
+    };
+    pub use cdk_constructs::{fargate_size, role_name};
     pub use cdk_core::kind::*;
     pub use cdk_core::{
         fns, App, Condition, Construct, CrossStackStrategy, Group, Mapping, Output, Parameter,
@@ -29,7 +60,14 @@ pub mod prelude {
 /// Runs the app's command line: `synth`, `list`, `tree`, and with the `deploy` feature
 /// `deploy`, `diff` and `destroy`.
 pub fn run(app: cdk_core::App) -> ExitCode {
-    app.run_with(None)
+    #[cfg(feature = "deploy")]
+    {
+        app.run_with(Some(&cdk_deploy::CloudFormationDeployer))
+    }
+    #[cfg(not(feature = "deploy"))]
+    {
+        app.run_with(None)
+    }
 }
 
 /// `app.run()`: the entry point at the end of a `main.rs`.

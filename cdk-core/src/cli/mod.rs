@@ -1,7 +1,8 @@
-//! The app's command line: `synth`, `list`, `tree`, plus the subcommands of a deployment
+//! The app's command line: `synth`, `list`, `tree`, `graph`, plus the subcommands of a deployment
 //! backend (`deploy`, `diff`, `destroy`) when one is plugged in.
 
 mod deployer;
+pub mod graph;
 mod report;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ pub use deployer::{DeployError, Deployer};
 use crate::app::App;
 use crate::synth::{Format, SynthOptions};
 
-const CORE_COMMANDS: [&str; 3] = ["synth", "list", "tree"];
+const CORE_COMMANDS: [&str; 4] = ["synth", "list", "tree", "graph"];
 
 fn command(deployer: Option<&dyn Deployer>) -> Command {
     let stacks = || {
@@ -75,6 +76,22 @@ fn command(deployer: Option<&dyn Deployer>) -> Command {
         )
         .subcommand(
             Command::new("tree").about("Show the construct tree: paths, types and logical ids"),
+        )
+        .subcommand(
+            Command::new("graph")
+                .about("Draw the app: constructs as boxes, resources, references and security-group permissions")
+                .arg(
+                    Arg::new("language")
+                        .value_parser(["dot", "mermaid"])
+                        .default_value("dot")
+                        .help("Graphviz DOT (render with `dot -Tsvg`) or a Mermaid flowchart"),
+                )
+                .arg(
+                    Arg::new("all")
+                        .long("all")
+                        .action(ArgAction::SetTrue)
+                        .help("Show every resource and reference (no merged routes, associations or rules)"),
+                ),
         );
     if let Some(d) = deployer {
         for sub in d.commands() {
@@ -167,6 +184,17 @@ impl App {
             }
             "tree" => {
                 report::tree(&assembly);
+                ExitCode::SUCCESS
+            }
+            "graph" => {
+                let format = match sub.get_one::<String>("language").map(String::as_str) {
+                    Some("mermaid") => graph::GraphFormat::Mermaid,
+                    _ => graph::GraphFormat::Dot,
+                };
+                let options = graph::GraphOptions {
+                    all: sub.get_flag("all"),
+                };
+                print!("{}", graph::render(&assembly, format, options));
                 ExitCode::SUCCESS
             }
             "synth" => synth(&assembly, sub, &output, explicit_output.is_some()),

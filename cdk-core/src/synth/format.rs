@@ -227,7 +227,7 @@ pub fn json_text(v: &Value) -> String {
     s
 }
 
-/// YAML text.
+/// YAML text, quoted for YAML 1.1 readers such as CloudFormation (see [`super::yaml`]).
 pub fn yaml_text(v: &Value) -> Result<String, String> {
-    serde_norway::to_string(&to_yaml(v)).map_err(|e| format!("cannot write YAML: {e}"))
+    super::yaml::emit(&to_yaml(v)).map_err(|e| format!("cannot write YAML: {e}"))
 }

@@ -1,15 +1,37 @@
 //! Logical ids derived from construct paths.
 //!
-//! Algorithm (stable across runs, machines and Rust versions):
-//! 1. Take the path components below the stack (`["Network", "PublicSubnet1", "Resource"]`).
-//! 2. Readable part: drop components named `Resource` or `Default` (a higher-level construct's
-//!    main resource, so its id reads as the construct's), drop a component equal to the one before
-//!    it, keep only ASCII letters and digits of each, and concatenate. Empty -> `Resource`.
-//! 3. Suffix: the first 8 hex digits (upper case) of SHA-256 over the components joined with `/`.
-//! 4. Logical id = readable part (cut to 247 characters) + suffix, at most 255 characters.
+//! A resource's logical id is its identity in CloudFormation: when it changes, CloudFormation
+//! creates a new resource and deletes the old one. Ids are therefore a pure function of the
+//! construct path, stable across runs, machines, Rust versions and the order constructs are
+//! created in (node ids and memory addresses play no part).
 //!
-//! The suffix is computed from the full path, so two paths that read the same (`a-b` and `ab`)
-//! still differ; synthesis also checks each stack for duplicates and reports both paths.
+//! Algorithm, for an element at path `Stack/C1/C2/.../Cn`:
+//! 1. Take the components below the stack: `[C1, ..., Cn]`. The stack id is not part of it, so
+//!    a construct keeps its id when the stack is renamed or its construct moved to another stack.
+//! 2. Readable part: walk the components, skipping one named `Resource` or `Default` (the main
+//!    resource of a higher-level construct, so its id reads as the construct's) and one equal to
+//!    the component before it (`Queue/Queue`); keep only the ASCII letters and digits of the
+//!    others and concatenate them. If nothing is left, use `Resource`.
+//! 3. Suffix: SHA-256 of the components joined with `/` (ids never contain `/`, so the join is
+//!    unambiguous); the first 4 bytes as 8 upper-case hex digits.
+//! 4. Logical id = readable part (cut to 247 characters) + suffix: at most 255 characters,
+//!    ASCII letters and digits only, as CloudFormation requires.
+//!
+//! Examples (pinned by tests): `Vpc` -> `Vpc1815C393`; `Network/Vpc/Resource` ->
+//! `NetworkVpc7A5846DC`; `a-b` -> `abD44362D6`.
+//!
+//! The suffix is computed from the full path, so two paths that read the same (`a-b` and `ab`,
+//! or `A/B` and `AB`) still get different ids; a collision needs two paths whose 32-bit hashes
+//! are equal. Synthesis checks every template for duplicate ids anyway and reports both paths.
+//!
+//! Exceptions:
+//! - a parameter placed directly in its stack is named by its id alone (`Env`), because users
+//!   type parameter names on the command line;
+//! - `override_logical_id` (resources) and `.logical_id(...)` (parameters, conditions, mappings,
+//!   outputs) force an id, for example to adopt a resource that was created under another name;
+//!   a forced id must still be valid, and unique in its template;
+//! - ids made for cross-stack references are `Export` / `SsmExport` / `SsmImport` + the
+//!   referenced id (+ attribute), hashed with [`bounded`] when that would exceed 255 characters.
 
 use sha2::{Digest, Sha256};
 
@@ -88,17 +110,19 @@ mod tests {
     }
 
     #[test]
-    fn pinned_value_is_stable() {
-        // Pinned: a change of algorithm would replace every deployed resource.
-        assert_eq!(logical_id(&["Vpc"]), format!("Vpc{}", &hex_prefix("Vpc")));
-    }
-
-    fn hex_prefix(s: &str) -> String {
-        Sha256::digest(s.as_bytes())
-            .iter()
-            .take(4)
-            .map(|b| format!("{b:02X}"))
-            .collect()
+    fn pinned_values_are_stable() {
+        // Literal values: a change of algorithm would replace every deployed resource, so it
+        // must show up here (the suffix is SHA-256 of the path joined with '/').
+        assert_eq!(logical_id(&["Vpc"]), "Vpc1815C393");
+        assert_eq!(
+            logical_id(&["Network", "Vpc", "Resource"]),
+            "NetworkVpc7A5846DC"
+        );
+        assert_eq!(
+            logical_id(&["Network", "PublicSubnet1", "Default"]),
+            "NetworkPublicSubnet1B27AAEC4"
+        );
+        assert_eq!(logical_id(&["a-b"]), "abD44362D6");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod template;
 mod tree;
 mod validate;
 mod write;
+mod yaml;
 
 use std::collections::HashMap;
 
@@ -227,11 +228,13 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             );
         }
     }
+    // Names left by failed resolutions would be reported twice.
+    let resolved_cleanly = resolver.errors.is_empty();
     errors.append(&mut resolver.errors);
 
     let ids: Vec<String> = app.stacks().iter().map(|s| s.id().to_string()).collect();
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
-    for ((consumer, producer), _) in &resolver.dependencies {
+    for (consumer, producer) in resolver.dependencies.keys() {
         deps[*consumer].push(*producer);
     }
     for (i, s) in app.stacks().iter().enumerate() {
@@ -273,6 +276,9 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             .map(|(id, _)| id.clone())
             .collect();
         errors.extend(validate::sections(stack.id(), &s));
+        if resolved_cleanly {
+            errors.extend(validate::dangling_names(stack.id(), &s));
+        }
         let template = build_template(
             stack,
             s.parameters,
@@ -316,6 +322,7 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
             paths: s.paths,
         });
     }
+    errors.extend(validate::export_names(&artifacts));
     if !errors.is_empty() {
         return Err(SynthErrors(errors));
     }

@@ -88,16 +88,10 @@ impl<'w, 'a> Resolver<'w, 'a> {
         self.render_with(value, stack, at, None)
     }
 
-    /// Resolves a node reference that is not inside a value (DependsOn, Condition attribute):
-    /// returns the logical id when the node is in the same stack; a node of another stack
-    /// records a stack dependency and returns `None`.
-    pub fn local_name(
-        &mut self,
-        target: &Target,
-        stack: usize,
-        at: &str,
-        what: &str,
-    ) -> Option<String> {
+    /// Resolves the target of a `DependsOn`: returns the logical id when the resource is in the
+    /// same stack; a resource of another stack records a stack dependency and returns `None`.
+    pub fn depends_on_name(&mut self, target: &Target, stack: usize, at: &str) -> Option<String> {
+        let what = "resource";
         match target {
             Target::Name(n) => Some(n.clone()),
             Target::Pseudo(p) => Some(p.name().to_string()),
@@ -107,6 +101,16 @@ impl<'w, 'a> Resolver<'w, 'a> {
                     return None;
                 };
                 let rec = &self.walk.nodes[i];
+                if !matches!(rec.construct.element(), Some(Element::Resource(_))) {
+                    self.errors.push(
+                        SynthError::new(
+                            at,
+                            format!("depends on {}, which is not a resource", rec.path_string()),
+                        )
+                        .hint("DependsOn can only name resources; remove this dependency"),
+                    );
+                    return None;
+                }
                 if rec.stack == stack {
                     return self.walk.logical_ids.get(node).cloned();
                 }
@@ -232,6 +236,16 @@ impl<'w, 'a> Resolver<'w, 'a> {
             },
         };
         Value::func(out)
+    }
+
+    /// Resolves the target of a `Condition` attribute (of a resource or an output). A condition
+    /// exists only in its own stack: one of another stack is an error, never silently dropped.
+    pub fn condition_attribute(&mut self, t: &Target, stack: usize, at: &str) -> Option<String> {
+        let before = self.errors.len();
+        match self.condition_name(t, stack, at) {
+            Target::Name(n) if self.errors.len() == before => Some(n),
+            _ => None,
+        }
     }
 
     fn condition_name(&mut self, t: &Target, stack: usize, at: &str) -> Target {

@@ -51,6 +51,12 @@ pub fn collect(
             Element::Mapping(m) => (&mut sections.mappings, mapping(m)),
             Element::Output(o) => (&mut sections.outputs, output(o, resolver, stack, &path)),
         };
+        if let Some(what) = not_literal(&element) {
+            resolver.errors.push(
+                crate::error::SynthError::new(&path, format!("{what} must be literal values"))
+                    .hint("CloudFormation does not evaluate functions or references there; use a literal, or a condition with Fn::If where the value is used"),
+            );
+        }
         if let Some(previous) = sections.paths.get(&id) {
             resolver.errors.push(
                 crate::error::SynthError::new(
@@ -66,6 +72,31 @@ pub fn collect(
     }
 }
 
+/// Which part of a parameter or mapping holds a function, if any (they are copied verbatim).
+fn not_literal(element: &Element<'_>) -> Option<&'static str> {
+    match element {
+        Element::Parameter(p)
+            if !p
+                .default
+                .iter()
+                .chain(&p.allowed_values)
+                .all(Value::is_literal) =>
+        {
+            Some("a parameter's Default and AllowedValues")
+        }
+        Element::Mapping(m)
+            if !m
+                .entries
+                .values()
+                .flat_map(|inner| inner.values())
+                .all(Value::is_literal) =>
+        {
+            Some("mapping values")
+        }
+        _ => None,
+    }
+}
+
 fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &str) -> Value {
     let mut m = IndexMap::new();
     m.insert("Type".to_string(), s(core.type_name()));
@@ -78,7 +109,7 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
     let a = &core.attributes;
     let mut deps = Vec::new();
     for node in &a.depends_on {
-        if let Some(name) = r.local_name(&Target::Node(*node), stack, path, "resource") {
+        if let Some(name) = r.depends_on_name(&Target::Node(*node), stack, path) {
             if !deps.contains(&name) {
                 deps.push(name);
             }
@@ -91,7 +122,7 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
         );
     }
     if let Some(c) = &a.condition {
-        if let Some(name) = r.local_name(c, stack, path, "condition") {
+        if let Some(name) = r.condition_attribute(c, stack, path) {
             m.insert("Condition".to_string(), Value::String(name));
         }
     }
@@ -122,9 +153,29 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
 }
 
 /// Sets (or with `None` removes) the dot-separated `path` inside `target`, creating maps on the
-/// way. A literal dot in a key is written `\.`.
+/// way. A literal dot in a key is written `\.`. Removing a path that is not there changes
+/// nothing (no empty maps are left behind).
 pub fn apply_override(target: &mut Value, path: &str, value: Option<Value>) {
     let keys = split_path(path);
+    if value.is_none() {
+        let Some((last, parents)) = keys.split_last() else {
+            return;
+        };
+        let mut cur = target;
+        for key in parents {
+            match cur {
+                Value::Map(map) => match map.get_mut(key) {
+                    Some(next) => cur = next,
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+        if let Value::Map(map) = cur {
+            map.shift_remove(last);
+        }
+        return;
+    }
     let mut cur = target;
     for (i, key) in keys.iter().enumerate() {
         if !matches!(cur, Value::Map(_)) {
@@ -154,12 +205,16 @@ fn split_path(path: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match c {
             '\\' if chars.peek() == Some(&'.') => {
-                keys.last_mut().map(|k| k.push('.'));
+                if let Some(k) = keys.last_mut() {
+                    k.push('.');
+                }
                 chars.next();
             }
             '.' => keys.push(String::new()),
             c => {
-                keys.last_mut().map(|k| k.push(c));
+                if let Some(k) = keys.last_mut() {
+                    k.push(c);
+                }
             }
         }
     }
@@ -229,7 +284,7 @@ fn output(o: &OutputDef, r: &mut Resolver<'_, '_>, stack: usize, path: &str) -> 
         m.insert("Export".to_string(), Value::Map(e));
     }
     if let Some(c) = &o.condition {
-        if let Some(name) = r.local_name(c, stack, path, "condition") {
+        if let Some(name) = r.condition_attribute(c, stack, path) {
             m.insert("Condition".to_string(), Value::String(name));
         }
     }

@@ -4,6 +4,7 @@ use crate::app::App;
 use crate::error::SynthError;
 use crate::synth::logical_id;
 use crate::synth::template::Sections;
+use crate::value::{Intrinsic, Target, Value};
 
 /// Largest template body CloudFormation accepts inline (`TemplateBody`).
 pub const INLINE_TEMPLATE_LIMIT: usize = 51_200;
@@ -27,7 +28,7 @@ pub fn stack_names(app: &App) -> Vec<SynthError> {
             SynthError::new("App", "the app has no stacks").hint("add a Stack with App::add"),
         );
     }
-    for s in app.stacks() {
+    for (i, s) in app.stacks().iter().enumerate() {
         if seen.contains(&s.id()) {
             errors.push(
                 SynthError::new(s.id(), format!("duplicate stack id '{}'", s.id()))
@@ -36,6 +37,17 @@ pub fn stack_names(app: &App) -> Vec<SynthError> {
         }
         seen.push(s.id());
         let name = s.name();
+        if let Some(other) = app.stacks()[..i].iter().find(|o| o.name() == name) {
+            if other.id() != s.id() {
+                errors.push(
+                    SynthError::new(
+                        s.id(),
+                        format!("stack '{}' also deploys as stack name '{name}'", other.id()),
+                    )
+                    .hint("give one of them another stack name"),
+                );
+            }
+        }
         let valid = name.len() <= 128
             && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -119,4 +131,180 @@ pub fn size(stack: &str, bytes: usize) -> Option<SynthError> {
         )
         .hint("split the stack into several stacks")
     })
+}
+
+/// Logical ids written by hand (`fns::ref_logical_id`, overrides) that name nothing in the
+/// template: CloudFormation would reject the template only at deploy time.
+pub fn dangling_names(stack: &str, s: &Sections) -> Vec<SynthError> {
+    let mut errors = Vec::new();
+    let bodies = s
+        .conditions
+        .iter()
+        .chain(s.resources.iter())
+        .chain(s.outputs.iter());
+    for (id, body) in bodies {
+        let mut missing: Vec<String> = Vec::new();
+        names(body, &mut |section, name| {
+            let known = match section {
+                Section::Value => {
+                    name.starts_with("AWS::")
+                        || s.parameters.contains_key(name)
+                        || s.resources.contains_key(name)
+                }
+                Section::Resource => s.resources.contains_key(name),
+                Section::Condition => s.conditions.contains_key(name),
+                Section::Mapping => s.mappings.contains_key(name),
+            };
+            let text = format!("'{name}' ({})", section.describe());
+            if !known && !missing.contains(&text) {
+                missing.push(text);
+            }
+        });
+        for m in missing {
+            let path = s
+                .paths
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| stack.to_string());
+            errors.push(
+                SynthError::new(path, format!("references logical id {m}, which is not in this stack's template"))
+                    .hint("check the spelling, or reference the construct itself (`ref_()`, `get_att()`) instead of its logical id"),
+            );
+        }
+    }
+    errors
+}
+
+/// What a hand-written name must be.
+#[derive(Clone, Copy)]
+enum Section {
+    /// `Ref`: a parameter, a resource or a pseudo parameter.
+    Value,
+    /// `Fn::GetAtt`: a resource.
+    Resource,
+    /// `Fn::If` / `Condition`: a condition.
+    Condition,
+    /// `Fn::FindInMap`: a mapping.
+    Mapping,
+}
+
+impl Section {
+    fn describe(self) -> &'static str {
+        match self {
+            Section::Value => "a Ref needs a resource or parameter",
+            Section::Resource => "Fn::GetAtt needs a resource",
+            Section::Condition => "a condition",
+            Section::Mapping => "a mapping",
+        }
+    }
+}
+
+/// Calls `f` with every name an intrinsic in `v` refers to.
+fn names(v: &Value, f: &mut dyn FnMut(Section, &str)) {
+    let name = |t: &Target, section: Section, f: &mut dyn FnMut(Section, &str)| {
+        if let Target::Name(n) = t {
+            f(section, n)
+        }
+    };
+    let Value::Fn(i) = v else {
+        match v {
+            Value::List(items) => items.iter().for_each(|x| names(x, f)),
+            Value::Map(m) => m.values().for_each(|x| names(x, f)),
+            _ => {}
+        }
+        return;
+    };
+    match &**i {
+        Intrinsic::Ref { target, .. } => name(target, Section::Value, f),
+        Intrinsic::GetAtt { target, .. } => name(target, Section::Resource, f),
+        Intrinsic::Condition(t) => name(t, Section::Condition, f),
+        Intrinsic::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            name(condition, Section::Condition, f);
+            names(then, f);
+            names(otherwise, f);
+        }
+        Intrinsic::FindInMap {
+            mapping,
+            top_key,
+            second_key,
+        } => {
+            name(mapping, Section::Mapping, f);
+            names(top_key, f);
+            names(second_key, f);
+        }
+        Intrinsic::Sub { variables, .. } => variables.values().for_each(|x| names(x, f)),
+        Intrinsic::Join { values: x, .. }
+        | Intrinsic::Split { source: x, .. }
+        | Intrinsic::GetAzs { region: x }
+        | Intrinsic::ImportValue { name: x }
+        | Intrinsic::Not(x)
+        | Intrinsic::Base64(x)
+        | Intrinsic::Other { argument: x, .. }
+        | Intrinsic::CrossStack { value: x, .. } => names(x, f),
+        Intrinsic::Select { index, list } => {
+            names(index, f);
+            names(list, f);
+        }
+        Intrinsic::Equals(a, b) => {
+            names(a, f);
+            names(b, f);
+        }
+        Intrinsic::And(items) | Intrinsic::Or(items) => items.iter().for_each(|x| names(x, f)),
+        Intrinsic::Cidr {
+            ip_block,
+            count,
+            cidr_bits,
+        } => {
+            names(ip_block, f);
+            names(count, f);
+            names(cidr_bits, f);
+        }
+    }
+}
+
+/// Export names are unique per account and region: two literal ones that are equal would fail
+/// at deploy time, after the first stack was deployed.
+pub fn export_names(stacks: &[crate::synth::StackArtifact]) -> Vec<SynthError> {
+    let mut errors = Vec::new();
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for stack in stacks {
+        let Some(outputs) = stack
+            .template
+            .as_map()
+            .and_then(|t| t.get("Outputs"))
+            .and_then(Value::as_map)
+        else {
+            continue;
+        };
+        for (id, output) in outputs {
+            let name = output
+                .as_map()
+                .and_then(|o| o.get("Export"))
+                .and_then(Value::as_map)
+                .and_then(|e| e.get("Name"))
+                .and_then(Value::as_str);
+            let Some(name) = name else { continue };
+            let path = stack
+                .paths
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("{}/Outputs/{id}", stack.id));
+            if let Some(first) = seen.get(name) {
+                errors.push(
+                    SynthError::new(
+                        &path,
+                        format!("export name '{name}' is also exported by {first}"),
+                    )
+                    .hint("export names are unique per account and region; rename one export"),
+                );
+            } else {
+                seen.insert(name.to_string(), path);
+            }
+        }
+    }
+    errors
 }

@@ -111,8 +111,7 @@ impl TemplateDiff {
     pub fn data_loss(&self) -> impl Iterator<Item = &ResourceDiff> {
         self.resources.iter().filter(|r| {
             r.stateful
-                && (r.change == Change::Removed
-                    || r.properties.iter().any(|p| p.path == "Type"))
+                && (r.change == Change::Removed || r.properties.iter().any(|p| p.path == "Type"))
         })
     }
 }
@@ -205,7 +204,12 @@ pub fn diff_templates(old: &Value, new: &Value, stateful_ids: &[String]) -> Temp
 }
 
 /// Differences down to the leaves of nested objects; lists are compared whole.
-fn leaf_changes(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<PropertyChange>) {
+fn leaf_changes(
+    path: &str,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    out: &mut Vec<PropertyChange>,
+) {
     match (old, new) {
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
             let keys = b.keys().chain(a.keys().filter(|k| !b.contains_key(*k)));
@@ -238,8 +242,11 @@ mod tests {
 
     #[test]
     fn identical_meaning_is_no_difference() {
-        let a = template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}}));
-        let b = template(json!({"Q": {"Properties": {"DelaySeconds": "5"}, "Type": "AWS::SQS::Queue"}}));
+        let a =
+            template(json!({"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 5}}}));
+        let b = template(
+            json!({"Q": {"Properties": {"DelaySeconds": "5"}, "Type": "AWS::SQS::Queue"}}),
+        );
         assert!(diff_templates(&a, &b, &[]).is_empty());
     }
 
@@ -254,8 +261,19 @@ mod tests {
             "New": {"Type": "AWS::SNS::Topic"}
         }));
         let d = diff_templates(&a, &b, &[]);
-        let kinds: Vec<(&str, Change)> = d.resources.iter().map(|r| (r.logical_id.as_str(), r.change)).collect();
-        assert_eq!(kinds, vec![("Q", Change::Modified), ("New", Change::Added), ("Old", Change::Removed)]);
+        let kinds: Vec<(&str, Change)> = d
+            .resources
+            .iter()
+            .map(|r| (r.logical_id.as_str(), r.change))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("Q", Change::Modified),
+                ("New", Change::Added),
+                ("Old", Change::Removed)
+            ]
+        );
         assert_eq!(
             d.resources[0].properties,
             vec![PropertyChange {
@@ -295,8 +313,10 @@ mod tests {
 
     #[test]
     fn new_stack_against_nothing() {
-        let b = template(json!({"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument":
-            {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}}}}));
+        let b = template(
+            json!({"R": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument":
+            {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}}}}),
+        );
         let d = diff_templates(&Value::Null, &b, &[]);
         assert_eq!(d.resources[0].change, Change::Added);
         assert_eq!(d.broadening().count(), 1);

@@ -81,10 +81,7 @@ fn as_list(value: &Value) -> Vec<Value> {
 
 /// Sorted by canonical text, duplicates removed.
 fn as_set(items: Vec<Value>) -> Value {
-    let mut keyed: Vec<(String, Value)> = items
-        .into_iter()
-        .map(|v| (canonical(&v), v))
-        .collect();
+    let mut keyed: Vec<(String, Value)> = items.into_iter().map(|v| (canonical(&v), v)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     Value::Array(keyed.into_iter().map(|(_, v)| v).collect())

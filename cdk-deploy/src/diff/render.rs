@@ -43,7 +43,13 @@ pub fn render(title: &str, diff: &TemplateDiff) -> String {
         let _ = writeln!(out, "Resources");
     }
     for r in &diff.resources {
-        let _ = writeln!(out, "{} {} {}", mark(r.change), r.resource_type, r.logical_id);
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            mark(r.change),
+            r.resource_type,
+            r.logical_id
+        );
         for p in &r.properties {
             let _ = writeln!(out, "    {}: {} -> {}", p.path, show(&p.old), show(&p.new));
         }
@@ -126,6 +132,9 @@ mod tests {
     #[test]
     fn says_so_when_nothing_differs() {
         let t = json!({"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}});
-        assert_eq!(render("Stack A", &diff_templates(&t, &t, &[])), "Stack A: no differences\n");
+        assert_eq!(
+            render("Stack A", &diff_templates(&t, &t, &[])),
+            "Stack A: no differences\n"
+        );
     }
 }

@@ -62,8 +62,16 @@ fn items(resource: Option<&Value>) -> BTreeSet<Item> {
     collect_statements(props, &mut out);
     match rtype {
         "AWS::EC2::SecurityGroup" => {
-            for (key, dir) in [("SecurityGroupIngress", "ingress"), ("SecurityGroupEgress", "egress")] {
-                for rule in props.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for (key, dir) in [
+                ("SecurityGroupIngress", "ingress"),
+                ("SecurityGroupEgress", "egress"),
+            ] {
+                for rule in props
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     out.insert((
                         SecurityKind::SecurityGroupRule,
                         format!("{dir} {}", canonical(rule)),
@@ -73,7 +81,11 @@ fn items(resource: Option<&Value>) -> BTreeSet<Item> {
             }
         }
         "AWS::EC2::SecurityGroupIngress" | "AWS::EC2::SecurityGroupEgress" => {
-            let dir = if rtype.ends_with("Ingress") { "ingress" } else { "egress" };
+            let dir = if rtype.ends_with("Ingress") {
+                "ingress"
+            } else {
+                "egress"
+            };
             out.insert((
                 SecurityKind::SecurityGroupRule,
                 format!("{dir} {}", canonical(props)),
@@ -82,10 +94,19 @@ fn items(resource: Option<&Value>) -> BTreeSet<Item> {
         }
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
             for key in ["Roles", "Users", "Groups"] {
-                for who in props.get(key).and_then(Value::as_array).into_iter().flatten() {
+                for who in props
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     out.insert((
                         SecurityKind::PolicyAttachment,
-                        format!("{} {}", key.trim_end_matches('s').to_lowercase(), canonical(who)),
+                        format!(
+                            "{} {}",
+                            key.trim_end_matches('s').to_lowercase(),
+                            canonical(who)
+                        ),
                         true,
                     ));
                 }
@@ -165,7 +186,9 @@ mod tests {
         let new = role(json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]));
         let changes = security_changes("Role", Some(&old), Some(&new));
         assert_eq!(changes.len(), 2, "{changes:?}");
-        assert!(changes.iter().any(|c| c.added && c.broadening && c.detail.contains("s3:*")));
+        assert!(changes
+            .iter()
+            .any(|c| c.added && c.broadening && c.detail.contains("s3:*")));
         assert!(changes.iter().any(|c| !c.added && !c.broadening));
     }
 
@@ -180,15 +203,25 @@ mod tests {
 
     #[test]
     fn new_security_group_rule_is_flagged() {
-        let sg = |rules: Value| normalize(&json!({"Type": "AWS::EC2::SecurityGroup",
-            "Properties": {"GroupDescription": "d", "SecurityGroupIngress": rules}}));
-        let old = sg(json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}]));
-        let new = sg(json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"},
-                            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]));
+        let sg = |rules: Value| {
+            normalize(&json!({"Type": "AWS::EC2::SecurityGroup",
+            "Properties": {"GroupDescription": "d", "SecurityGroupIngress": rules}}))
+        };
+        let old = sg(
+            json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"}]),
+        );
+        let new = sg(
+            json!([{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8"},
+                            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]),
+        );
         let changes = security_changes("Sg", Some(&old), Some(&new));
         assert_eq!(changes.len(), 1, "{changes:?}");
         assert_eq!(changes[0].kind, SecurityKind::SecurityGroupRule);
-        assert!(changes[0].broadening && changes[0].detail.starts_with("ingress ") && changes[0].detail.contains("0.0.0.0/0"));
+        assert!(
+            changes[0].broadening
+                && changes[0].detail.starts_with("ingress ")
+                && changes[0].detail.contains("0.0.0.0/0")
+        );
     }
 
     #[test]

@@ -1,0 +1,58 @@
+//! `cargo run -p cdk-codegen [-- --check] [--schemas DIR]`: regenerates (or checks) the typed
+//! CloudFormation resources of cdk-constructs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut check = false;
+    let mut schemas: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--schemas" => schemas = args.next().map(PathBuf::from),
+            other => {
+                eprintln!("cdk-codegen: unknown argument `{other}`; usage: cdk-codegen [--check] [--schemas DIR]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    // The workspace root: this crate's parent directory.
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf();
+    match run(&workspace, schemas, check) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cdk-codegen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(workspace: &Path, schemas: Option<PathBuf>, check: bool) -> Result<ExitCode, cdk_codegen::CodegenError> {
+    let schemas = match schemas {
+        Some(dir) => dir,
+        None => cdk_codegen::find_schemas(workspace)?,
+    };
+    let services = cdk_codegen::load(&schemas)?;
+    let toml_path = workspace.join("cdk-constructs/Cargo.toml");
+    let toml = std::fs::read_to_string(&toml_path)
+        .map_err(|source| cdk_codegen::CodegenError::Io { path: toml_path.clone(), source })?;
+    let files = cdk_codegen::render(&services, &toml)?;
+    let differ = cdk_codegen::apply(workspace, &files, check)?;
+    let types: usize = services.iter().map(|s| s.resources.len()).sum();
+    if check {
+        if differ.is_empty() {
+            println!("cdk-codegen: {} files up to date ({} services, {types} resource types)", files.len(), services.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!("cdk-codegen: {} generated file(s) differ from what the pinned schemas produce:", differ.len());
+        for f in &differ {
+            eprintln!("  {}", f.display());
+        }
+        eprintln!("run `cargo run -p cdk-codegen` to regenerate them (and do not edit generated files by hand)");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("cdk-codegen: {} services, {types} resource types; {} file(s) written", services.len(), differ.len());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,33 @@
+//! The data tier: PostgreSQL on RDS and Redis on ElastiCache, in the VPC's isolated subnets,
+//! encrypted, reachable only from the security groups they are told to admit.
+
+mod postgres;
+mod redis;
+
+pub use postgres::{PostgresBuilder, PostgresDatabase, POSTGRES_PORT};
+pub use redis::{RedisBuilder, RedisCache, REDIS_PORT};
+
+use cdk_core::kind::SubnetId;
+use cdk_core::Val;
+
+use crate::error::ConstructError;
+use crate::network::{SubnetSelection, TierKind, TieredVpc};
+
+/// One isolated subnet per AZ of `vpc`, at least two (subnet groups span AZs).
+fn isolated_subnets(vpc: &TieredVpc, what: &str) -> Result<Vec<Val<SubnetId>>, ConstructError> {
+    let ids = vpc
+        .select(&SubnetSelection::OnePerAz(TierKind::Isolated))
+        .unwrap_or_default();
+    if ids.is_empty() {
+        return Err(ConstructError::NoIsolatedSubnets {
+            what: what.to_string(),
+        });
+    }
+    if ids.len() < 2 {
+        return Err(ConstructError::InvalidInput {
+            construct: what.to_string(),
+            message: "its subnet group needs isolated subnets in at least two AZs: build the VPC with two or more AZs".into(),
+        });
+    }
+    Ok(ids)
+}

@@ -1,0 +1,233 @@
+//! PostgreSQL on RDS: isolated subnets, password managed by Secrets Manager, encrypted, not
+//! public, backups kept, deletion protected, port 5432 open only to the groups admitted.
+
+use cdk_macros::Construct;
+use cdk_core::kind::SubnetId;
+use cdk_core::{RemovalPolicy, Resource, Val, Value};
+
+use crate::cfn::rds as cfn;
+use crate::error::ConstructError;
+use crate::iam::value::{list, num, raw, s};
+use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::network::{Connectable, Port, SecurityGroup, TieredVpc};
+
+/// PostgreSQL's port.
+pub const POSTGRES_PORT: u16 = 5432;
+
+/// Builder of a [`PostgresDatabase`].
+#[derive(Debug, Clone)]
+pub struct PostgresBuilder {
+    vpc_id: Val<cdk_core::kind::VpcId>,
+    subnets: Result<Vec<Val<SubnetId>>, ConstructError>,
+    instance_class: String,
+    engine_version: String,
+    storage_gib: u16,
+    multi_az: bool,
+    backup_days: u8,
+    deletion_protection: bool,
+    database_name: Option<String>,
+    username: String,
+}
+
+impl PostgresBuilder {
+    /// Instance class (default `db.t4g.micro`).
+    pub fn instance_class(mut self, class: &str) -> Self {
+        self.instance_class = class.to_string();
+        self
+    }
+
+    /// Engine version (default `17.6`).
+    pub fn engine_version(mut self, version: &str) -> Self {
+        self.engine_version = version.to_string();
+        self
+    }
+
+    /// Allocated gp3 storage in GiB (20 to 65536; default 20).
+    pub fn storage_gib(mut self, gib: u16) -> Self {
+        self.storage_gib = gib;
+        self
+    }
+
+    /// One instance only (no standby in another AZ; cheaper, no failover).
+    pub fn single_az(mut self) -> Self {
+        self.multi_az = false;
+        self
+    }
+
+    /// Days of automated backups (1-35; default 7).
+    pub fn backup_retention_days(mut self, days: u8) -> Self {
+        self.backup_days = days;
+        self
+    }
+
+    /// Deletion protection (on by default).
+    pub fn deletion_protection(mut self, on: bool) -> Self {
+        self.deletion_protection = on;
+        self
+    }
+
+    /// Creates a database of this name.
+    pub fn database_name(mut self, name: &str) -> Self {
+        self.database_name = Some(name.to_string());
+        self
+    }
+
+    /// Master user name (default `app_admin`).
+    pub fn master_username(mut self, name: &str) -> Self {
+        self.username = name.to_string();
+        self
+    }
+
+    /// Builds the database.
+    pub fn build(self) -> Result<PostgresDatabase, ConstructError> {
+        let subnets = self.subnets?;
+        let bad = |message: String| ConstructError::InvalidInput {
+            construct: "PostgresDatabase".to_string(),
+            message,
+        };
+        if !(20..=65535).contains(&self.storage_gib) {
+            return Err(bad(format!(
+                "storage {} GiB is outside 20-65535",
+                self.storage_gib
+            )));
+        }
+        if !(1..=35).contains(&self.backup_days) {
+            return Err(bad(format!(
+                "backup retention {} days is outside 1-35 (0 would turn backups off)",
+                self.backup_days
+            )));
+        }
+        let valid_name = |n: &str| {
+            !n.is_empty()
+                && n.len() <= 63
+                && n.starts_with(|c: char| c.is_ascii_alphabetic())
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        };
+        if !valid_name(&self.username) {
+            return Err(bad(format!(
+                "master user name `{}` must start with a letter and hold letters, digits, `_`",
+                self.username
+            )));
+        }
+        if let Some(db) = &self.database_name {
+            if !valid_name(db) {
+                return Err(bad(format!(
+                    "database name `{db}` must start with a letter and hold letters, digits, `_`"
+                )));
+            }
+        }
+        let subnet_group =
+            cfn::DbSubnetGroup::new("Isolated subnets of the PostgreSQL database", subnets);
+        let security_group = SecurityGroup::new(
+            self.vpc_id,
+            "postgres",
+            "PostgreSQL: 5432 from the admitted groups only",
+        );
+        let mut resource = cfn::DbInstance::new().removal_policy(RemovalPolicy::Snapshot);
+        let core = resource.core_mut();
+        core.set("Engine", "postgres");
+        core.set("EngineVersion", self.engine_version.as_str());
+        core.set("DBInstanceClass", self.instance_class.as_str());
+        core.set("AllocatedStorage", self.storage_gib.to_string());
+        core.set("StorageType", "gp3");
+        core.set("StorageEncrypted", Value::Bool(true));
+        core.set("MultiAZ", Value::Bool(self.multi_az));
+        core.set("PubliclyAccessible", Value::Bool(false));
+        core.set("MasterUsername", self.username.as_str());
+        core.set("ManageMasterUserPassword", Value::Bool(true));
+        core.set("BackupRetentionPeriod", num(self.backup_days));
+        core.set("DeletionProtection", Value::Bool(self.deletion_protection));
+        core.set("CopyTagsToSnapshot", Value::Bool(true));
+        core.set("AutoMinorVersionUpgrade", Value::Bool(true));
+        core.set("Port", s(POSTGRES_PORT.to_string()));
+        core.set("DBSubnetGroupName", subnet_group.ref_());
+        core.set("VPCSecurityGroups", list([security_group.group_id()]));
+        if let Some(db) = &self.database_name {
+            core.set("DBName", db.as_str());
+        }
+        Ok(PostgresDatabase {
+            subnet_group,
+            security_group,
+            resource,
+        })
+    }
+}
+
+/// A PostgreSQL instance. Admit clients with `db.allow_from(&service, ...)`, or simply
+/// [`PostgresDatabase::allow_connections_from`].
+#[derive(Debug, Clone, Construct)]
+#[construct(type_name = "data::PostgresDatabase")]
+pub struct PostgresDatabase {
+    subnet_group: cfn::DbSubnetGroup,
+    security_group: SecurityGroup,
+    resource: cfn::DbInstance,
+}
+
+impl PostgresDatabase {
+    /// A database in the isolated subnets of `vpc`.
+    pub fn builder(vpc: &TieredVpc) -> PostgresBuilder {
+        PostgresBuilder {
+            vpc_id: vpc.vpc_id(),
+            subnets: super::isolated_subnets(vpc, "PostgresDatabase"),
+            instance_class: "db.t4g.micro".to_string(),
+            engine_version: "17.6".to_string(),
+            storage_gib: 20,
+            multi_az: true,
+            backup_days: 7,
+            deletion_protection: true,
+            database_name: None,
+            username: "app_admin".to_string(),
+        }
+    }
+
+    /// Admits `peer` on 5432.
+    pub fn allow_connections_from(&mut self, peer: &dyn Connectable) -> &mut Self {
+        self.security_group
+            .allow_from(peer, Port::tcp(POSTGRES_PORT));
+        self
+    }
+
+    /// The endpoint's host name.
+    pub fn endpoint_address(&self) -> Val<String> {
+        self.resource.attr_endpoint_address()
+    }
+
+    /// The endpoint's port.
+    pub fn endpoint_port(&self) -> Val<String> {
+        self.resource.attr_endpoint_port()
+    }
+
+    /// ARN of the Secrets Manager secret holding the master credentials (JSON with `username`
+    /// and `password`).
+    pub fn master_secret_arn(&self) -> Val<String> {
+        raw(self.resource.attr_master_user_secret_secret_arn())
+    }
+
+    /// Lets `grantee` read the master credentials.
+    pub fn grant_master_secret_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(&[
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+            ]))
+            .on(self.master_secret_arn()),
+            [],
+        )
+    }
+
+    /// The instance resource.
+    pub fn resource(&self) -> &cfn::DbInstance {
+        &self.resource
+    }
+}
+
+impl Connectable for PostgresDatabase {
+    fn security_group(&self) -> &SecurityGroup {
+        &self.security_group
+    }
+    fn security_group_mut(&mut self) -> &mut SecurityGroup {
+        &mut self.security_group
+    }
+}
+

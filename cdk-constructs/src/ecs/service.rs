@@ -1,0 +1,454 @@
+//! Fargate services: task definition, containers, roles, logs, security group, circuit
+//! breaker, autoscaling; the service runs in the VPC's private subnets without public IPs.
+
+use cdk_macros::Construct;
+use cdk_core::kind::SubnetId;
+use cdk_core::{NodeId, Resource, Val, Value};
+
+use super::cluster::EcsCluster;
+use super::container::{push_unique, Container};
+use super::scaling::{AutoScaling, ServiceScaling};
+use super::size::FargateSize;
+use crate::cfn::ecs as cfn;
+use crate::error::ConstructError;
+use crate::iam::value::{list, num, obj, s};
+use crate::iam::{CheckedStatement, Grant, Grantee, TaskRoles};
+use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
+use crate::storage::{LogGroup, LogRetention};
+
+/// Builder of an [`EcsService`]; see [`EcsService::builder`].
+#[derive(Debug, Clone)]
+pub struct EcsServiceBuilder {
+    name: String,
+    cluster_arn: Val<String>,
+    cluster_name: Val<String>,
+    strategy: Value,
+    vpc_id: Val<cdk_core::kind::VpcId>,
+    subnets: Result<Vec<Val<SubnetId>>, ConstructError>,
+    size: FargateSize,
+    containers: Vec<Container>,
+    desired_count: u16,
+    retention: LogRetention,
+    roles: Option<TaskRoles>,
+    scaling: Option<AutoScaling>,
+    exec: bool,
+    rollback: bool,
+    https_egress: bool,
+}
+
+/// Subnets of `selection`, provided they are all private subnets of `vpc`.
+fn private_subnets(
+    vpc: &TieredVpc,
+    service: &str,
+    selection: &SubnetSelection,
+) -> Result<Vec<Val<SubnetId>>, ConstructError> {
+    let outside = |tier: String| ConstructError::ServiceNotInPrivateSubnets {
+        service: service.to_string(),
+        tier,
+    };
+    if vpc.subnet_ids(TierKind::PrivateWithEgress).is_empty() {
+        return Err(outside(
+            "(none: the VPC has no private tier; add Tier::private)".into(),
+        ));
+    }
+    let kind = match selection {
+        SubnetSelection::Tier(name) => vpc.tier(name).map(|t| t.kind()),
+        SubnetSelection::Kind(kind) | SubnetSelection::OnePerAz(kind) => Some(*kind),
+        SubnetSelection::Explicit(ids) => {
+            let private = vpc.subnet_ids(TierKind::PrivateWithEgress);
+            if ids.is_empty() || ids.iter().any(|id| !private.contains(id)) {
+                return Err(outside(
+                    "explicitly given (not all private subnets of this VPC)".into(),
+                ));
+            }
+            Some(TierKind::PrivateWithEgress)
+        }
+    };
+    match kind {
+        Some(TierKind::PrivateWithEgress) => {}
+        Some(other) => return Err(outside(other.as_str().to_string())),
+        None => {} // unknown tier: `select` says which tiers exist
+    }
+    vpc.select(selection)
+}
+
+impl EcsServiceBuilder {
+    /// The size of each task (default 0.25 vCPU, 512 MiB).
+    pub fn size(mut self, size: FargateSize) -> Self {
+        self.size = size;
+        self
+    }
+
+    /// Adds a container (the first one with a port receives load balancer traffic).
+    pub fn container(mut self, container: Container) -> Self {
+        self.containers.push(container);
+        self
+    }
+
+    /// Tasks to run (default 2, one per AZ at least for availability).
+    pub fn desired_count(mut self, count: u16) -> Self {
+        self.desired_count = count;
+        self
+    }
+
+    /// Which private subnets (default: every private subnet of the VPC). A selection outside
+    /// the private tier is an error.
+    pub fn subnets(mut self, selection: SubnetSelection, vpc: &TieredVpc) -> Self {
+        self.subnets = private_subnets(vpc, &self.name, &selection);
+        self
+    }
+
+    /// Retention of the service's log group (default 30 days).
+    pub fn log_retention(mut self, retention: LogRetention) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Use these roles (e.g. with fixed names) instead of two generated ones.
+    pub fn roles(mut self, roles: TaskRoles) -> Self {
+        self.roles = Some(roles);
+        self
+    }
+
+    /// Target-tracking autoscaling.
+    pub fn autoscaling(mut self, scaling: AutoScaling) -> Self {
+        self.scaling = Some(scaling);
+        self
+    }
+
+    /// ECS Exec: `aws ecs execute-command` into the containers (grants the task role the
+    /// `ssmmessages` channel actions).
+    pub fn enable_exec(mut self) -> Self {
+        self.exec = true;
+        self
+    }
+
+    /// Turns the deployment circuit breaker's rollback off (a failed deployment then stops
+    /// where it is instead of returning to the last working version).
+    pub fn without_rollback_explicitly(mut self) -> Self {
+        self.rollback = false;
+        self
+    }
+
+    /// Removes the default HTTPS (443) egress to anywhere. Only for VPCs whose interface
+    /// endpoints cover ECR, Logs and every AWS API the application calls.
+    pub fn without_internet_https_egress(mut self) -> Self {
+        self.https_egress = false;
+        self
+    }
+
+    /// Builds the service.
+    pub fn build(self) -> Result<EcsService, ConstructError> {
+        let subnets = self.subnets?;
+        let invalid = |message: String| ConstructError::InvalidInput {
+            construct: format!("EcsService `{}`", self.name),
+            message,
+        };
+        if self.containers.is_empty() {
+            return Err(invalid(
+                "a service needs at least one container: add one with .container(...)".into(),
+            ));
+        }
+        let mut names: Vec<&str> = self.containers.iter().map(|c| c.name.as_str()).collect();
+        names.sort();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            return Err(invalid("two containers have the same name".into()));
+        }
+        if let Some(scaling) = &self.scaling {
+            if self.desired_count < scaling.min() || self.desired_count > scaling.max() {
+                return Err(invalid(format!(
+                    "desired count {} is outside the autoscaling range {}-{}",
+                    self.desired_count,
+                    scaling.min(),
+                    scaling.max()
+                )));
+            }
+        }
+
+        let logs = LogGroup::new().retention(self.retention);
+        let mut roles = self.roles.unwrap_or_default();
+        let _logs_grant = roles.grant_log_writes(logs.arn());
+        let mut repositories = Vec::new();
+        let mut parameters = Vec::new();
+        let mut secrets = Vec::new();
+        for c in &self.containers {
+            if let Some(arn) = c.image.ecr_repository_arn() {
+                push_unique(&mut repositories, arn);
+            }
+            let (p, s) = c.secret_arns();
+            p.into_iter().for_each(|a| push_unique(&mut parameters, a));
+            s.into_iter().for_each(|a| push_unique(&mut secrets, a));
+        }
+        if !repositories.is_empty() {
+            let _ecr = roles.grant_ecr_pull(repositories);
+        }
+        let _parameters = roles.grant_parameters_to_agent(parameters);
+        let _secrets = roles.grant_secrets_to_agent(secrets);
+        if self.exec {
+            let _exec = roles.grant_ecs_exec();
+        }
+
+        let mut task_definition = cfn::TaskDefinition::new();
+        let td = task_definition.core_mut();
+        td.set("Family", self.name.as_str());
+        td.set("RequiresCompatibilities", list([s("FARGATE")]));
+        td.set("NetworkMode", "awsvpc");
+        td.set("Cpu", self.size.cpu().to_string());
+        td.set("Memory", self.size.memory().to_string());
+        td.set(
+            "RuntimePlatform",
+            obj([
+                ("CpuArchitecture", s("X86_64")),
+                ("OperatingSystemFamily", s("LINUX")),
+            ]),
+        );
+        td.set("ExecutionRoleArn", roles.execution_role().arn());
+        td.set("TaskRoleArn", roles.task_role().arn());
+        let log_group_name: Val<String> = logs.name().into();
+        td.set(
+            "ContainerDefinitions",
+            list(
+                self.containers
+                    .iter()
+                    .map(|c| c.definition(log_group_name.clone())),
+            ),
+        );
+
+        let mut security_group = SecurityGroup::new(
+            self.vpc_id.clone(),
+            &self.name,
+            &format!("Tasks of service {}", self.name),
+        );
+        if self.https_egress {
+            // ECR, CloudWatch Logs and the AWS APIs the application calls are HTTPS endpoints.
+            security_group.allow_to_any_ipv4(Port::tcp(443));
+        }
+
+        let mut resource = cfn::Service::new();
+        let core = resource.core_mut();
+        core.set("Cluster", self.cluster_arn.clone());
+        core.set("TaskDefinition", task_definition.ref_());
+        core.set("DesiredCount", num(self.desired_count));
+        core.set("CapacityProviderStrategy", self.strategy.clone());
+        core.set(
+            "NetworkConfiguration",
+            obj([(
+                "AwsvpcConfiguration",
+                obj([
+                    ("AssignPublicIp", s("DISABLED")),
+                    ("SecurityGroups", list([security_group.group_id()])),
+                    ("Subnets", list(subnets)),
+                ]),
+            )]),
+        );
+        core.set(
+            "DeploymentConfiguration",
+            obj([
+                (
+                    "DeploymentCircuitBreaker",
+                    obj([
+                        ("Enable", Value::Bool(true)),
+                        ("Rollback", Value::Bool(self.rollback)),
+                    ]),
+                ),
+                ("MaximumPercent", num(200)),
+                ("MinimumHealthyPercent", num(100)),
+            ]),
+        );
+        core.set("EnableECSManagedTags", Value::Bool(true));
+        core.set("PropagateTags", "SERVICE");
+        if self.exec {
+            core.set("EnableExecuteCommand", Value::Bool(true));
+        }
+
+        let scaling = self.scaling.map(|settings| {
+            ServiceScaling::new(
+                settings,
+                self.cluster_name.clone(),
+                resource.attr_name(),
+                &format!("{}-target-tracking", self.name),
+            )
+        });
+
+        let mut service = EcsService {
+            roles,
+            logs,
+            task_definition,
+            security_group,
+            resource,
+            scaling,
+            name: self.name,
+            containers: self.containers,
+        };
+        service.depend_on_policies();
+        Ok(service)
+    }
+}
+
+/// A Fargate service. Permissions granted to it (`bucket.grant_read(&mut service)`) go to its
+/// task role, and the service waits for them at deployment: it `DependsOn` the policies of
+/// both its roles.
+#[derive(Debug, Clone, Construct)]
+#[construct(type_name = "ecs::EcsService")]
+pub struct EcsService {
+    roles: TaskRoles,
+    logs: LogGroup,
+    task_definition: cfn::TaskDefinition,
+    security_group: SecurityGroup,
+    resource: cfn::Service,
+    scaling: Option<ServiceScaling>,
+    #[construct(skip)]
+    name: String,
+    #[construct(skip)]
+    containers: Vec<Container>,
+}
+
+impl EcsService {
+    /// A service `name` (letters, digits, `-`, `_`: it names the task family) on `cluster`,
+    /// in the private subnets of `vpc`.
+    pub fn builder(name: &str, cluster: &EcsCluster, vpc: &TieredVpc) -> EcsServiceBuilder {
+        let valid = !name.is_empty()
+            && name.len() <= 200
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let subnets = if valid {
+            private_subnets(
+                vpc,
+                name,
+                &SubnetSelection::Kind(TierKind::PrivateWithEgress),
+            )
+        } else {
+            Err(ConstructError::InvalidInput {
+                construct: "EcsService".to_string(),
+                message: format!("service name `{name}` must be 1-200 letters, digits, `-` or `_`"),
+            })
+        };
+        let strategy = list(cluster.strategy().iter().map(|i| {
+            obj([
+                (
+                    "CapacityProvider",
+                    s(if i.spot { "FARGATE_SPOT" } else { "FARGATE" }),
+                ),
+                ("Weight", num(i.weight)),
+                ("Base", num(i.base)),
+            ])
+        }));
+        EcsServiceBuilder {
+            name: name.to_string(),
+            cluster_arn: cluster.arn().into(),
+            cluster_name: cluster.cluster_name(),
+            strategy,
+            vpc_id: vpc.vpc_id(),
+            subnets,
+            size: FargateSize::SMALLEST,
+            containers: Vec::new(),
+            desired_count: 2,
+            retention: LogRetention::ONE_MONTH,
+            roles: None,
+            scaling: None,
+            exec: false,
+            rollback: true,
+            https_egress: true,
+        }
+    }
+
+    fn depend_on_policies(&mut self) {
+        let nodes: Vec<NodeId> = [
+            self.roles.execution_role().policy_node(),
+            self.roles.task_role().policy_node(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for node in nodes {
+            self.resource.core_mut().add_dependency(node);
+        }
+    }
+
+    /// The service's name as given.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The roles.
+    pub fn roles(&self) -> &TaskRoles {
+        &self.roles
+    }
+
+    /// The roles, mutably (to grant to the execution role, attach managed policies).
+    pub fn roles_mut(&mut self) -> &mut TaskRoles {
+        &mut self.roles
+    }
+
+    /// The log group.
+    pub fn log_group(&self) -> &LogGroup {
+        &self.logs
+    }
+
+    /// The service resource.
+    pub fn resource(&self) -> &cfn::Service {
+        &self.resource
+    }
+
+    /// The task definition resource.
+    pub fn task_definition(&self) -> &cfn::TaskDefinition {
+        &self.task_definition
+    }
+
+    /// The service name as deployed (`Fn::GetAtt Name`).
+    pub fn service_name(&self) -> Val<String> {
+        self.resource.attr_name()
+    }
+
+    /// The container that receives load-balancer traffic: the first one with a port.
+    pub(crate) fn traffic_port(&self) -> Option<(String, u16)> {
+        self.containers
+            .iter()
+            .find_map(|c| c.port.map(|p| (c.name.clone(), p)))
+    }
+
+    /// Registers the service with a target group behind `rule` (called by the load balancer).
+    pub(crate) fn attach_target_group(
+        &mut self,
+        container: &str,
+        port: u16,
+        target_group_arn: Val<String>,
+        rule: NodeId,
+        grace_seconds: u16,
+    ) {
+        let core = self.resource.core_mut();
+        let mut lbs = match core.props.remove("LoadBalancers") {
+            Some(Value::List(items)) => items,
+            _ => Vec::new(),
+        };
+        lbs.push(obj([
+            ("ContainerName", s(container)),
+            ("ContainerPort", num(port)),
+            ("TargetGroupArn", target_group_arn.into_value()),
+        ]));
+        core.set("LoadBalancers", Value::List(lbs));
+        core.set("HealthCheckGracePeriodSeconds", num(grace_seconds));
+        // ECS refuses a target group that no listener uses yet.
+        core.add_dependency(rule);
+    }
+
+}
+
+impl Grantee for EcsService {
+    fn grant(&mut self, statement: CheckedStatement) -> Grant {
+        let grant = self.roles.grant(statement);
+        self.resource.core_mut().add_dependency(grant.policy);
+        grant
+    }
+}
+
+impl Connectable for EcsService {
+    fn security_group(&self) -> &SecurityGroup {
+        &self.security_group
+    }
+    fn security_group_mut(&mut self) -> &mut SecurityGroup {
+        &mut self.security_group
+    }
+}
+

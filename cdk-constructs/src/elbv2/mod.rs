@@ -1,0 +1,9 @@
+//! Application load balancers with routes to ECS services.
+
+mod alb;
+mod priority;
+mod route;
+
+pub use alb::{AlbBuilder, ApplicationLoadBalancer, TLS_POLICY};
+pub use priority::{PriorityAllocator, PRIORITY_RANGE, PRIORITY_STEP};
+pub use route::{Route, RouteTarget};

@@ -1,0 +1,295 @@
+//! Errors of the higher-level constructs' builders. Every message says what is wrong and what to
+//! change; they are returned before anything is written.
+
+/// Why a construct could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConstructError {
+    /// A CIDR string could not be read.
+    #[error("invalid CIDR '{text}': {reason}; write it as four numbers 0-255 and a prefix length, e.g. 10.0.0.0/16")]
+    InvalidCidr {
+        /// The text given.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A VPC or subnet prefix length outside what EC2 accepts (/16 to /28).
+    #[error("{what} has prefix /{prefix}, but EC2 accepts /16 to /28; choose a prefix length in that range")]
+    PrefixOutOfRange {
+        /// "VPC CIDR 10.0.0.0/8" or "the subnets of tier 'X'".
+        what: String,
+        /// The prefix length.
+        prefix: u8,
+    },
+    /// The tiers need more addresses than the VPC CIDR holds.
+    #[error("VPC CIDR {vpc} is too small: the tiers need {needed} addresses ({detail}) but it holds {available}; use a larger VPC CIDR (a shorter prefix such as /{suggested_prefix}), fewer AZs or longer subnet prefixes")]
+    VpcTooSmall {
+        /// The VPC CIDR.
+        vpc: String,
+        /// Addresses the subnets need together.
+        needed: u64,
+        /// Addresses in the VPC CIDR.
+        available: u64,
+        /// Per tier: `name: n x /p`.
+        detail: String,
+        /// The longest prefix that would hold the subnets.
+        suggested_prefix: u8,
+    },
+    /// A subnet lies (partly) outside the VPC CIDR.
+    #[error("subnet {subnet} of tier '{tier}' is outside the VPC CIDR {vpc}; pick a subnet inside {vpc}")]
+    SubnetOutOfRange {
+        /// The tier.
+        tier: String,
+        /// The subnet CIDR.
+        subnet: String,
+        /// The VPC CIDR.
+        vpc: String,
+    },
+    /// Two subnets share addresses.
+    #[error("subnet {first} (tier '{first_tier}') overlaps subnet {second} (tier '{second_tier}'); give them disjoint CIDRs")]
+    SubnetOverlap {
+        /// One subnet.
+        first: String,
+        /// Its tier.
+        first_tier: String,
+        /// The other subnet.
+        second: String,
+        /// Its tier.
+        second_tier: String,
+    },
+    /// A tier was given explicit CIDRs, but not one per AZ.
+    #[error("tier '{tier}' has {given} explicit CIDRs but the VPC spans {azs} AZs; give exactly one CIDR per AZ, or none to allocate them automatically")]
+    CidrCountMismatch {
+        /// The tier.
+        tier: String,
+        /// CIDRs given.
+        given: usize,
+        /// AZs of the VPC.
+        azs: usize,
+    },
+    /// An explicit subnet CIDR whose prefix differs from its tier's prefix length.
+    #[error("subnet {subnet} of tier '{tier}' is not a /{prefix} as the tier says; make the tier's prefix length match its CIDRs")]
+    TierPrefixMismatch {
+        /// The tier.
+        tier: String,
+        /// The subnet CIDR.
+        subnet: String,
+        /// The tier's prefix length.
+        prefix: u8,
+    },
+    /// More AZs than allowed.
+    #[error("{requested} AZs requested, but at most {max} are possible {why}; ask for fewer AZs")]
+    TooManyAzs {
+        /// AZs asked for.
+        requested: usize,
+        /// The limit.
+        max: usize,
+        /// Where the limit comes from.
+        why: &'static str,
+    },
+    /// Zero AZs.
+    #[error("a VPC needs at least one AZ; ask for 1 or more (2 or more for high availability)")]
+    NoAzs,
+    /// An AZ named twice.
+    #[error("AZ '{az}' is named twice; name each AZ once")]
+    DuplicateAz {
+        /// The AZ name.
+        az: String,
+    },
+    /// No tiers.
+    #[error("a VPC needs at least one tier; add e.g. Tier::public(\"Public\", 24)")]
+    NoTiers,
+    /// Two tiers with the same name.
+    #[error("tier name '{name}' is used twice; tier names must be unique")]
+    DuplicateTier {
+        /// The name.
+        name: String,
+    },
+    /// A tier name that cannot be part of a construct id.
+    #[error(
+        "tier name '{name}' must be 1-64 ASCII letters or digits (it becomes part of logical ids)"
+    )]
+    InvalidTierName {
+        /// The name.
+        name: String,
+    },
+    /// A name that refers to no tier.
+    #[error("there is no tier named '{name}'; the tiers are: {known}")]
+    UnknownTier {
+        /// The name asked for.
+        name: String,
+        /// The tiers that exist.
+        known: String,
+    },
+    /// A private tier with egress but nowhere to put its NAT gateway.
+    #[error("tier '{tier}' is private with egress, which needs a NAT gateway in a public tier, but {reason}; add a public tier, choose a NAT policy, or make '{tier}' isolated")]
+    NoNatForPrivateTier {
+        /// The private tier.
+        tier: String,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// A network ACL rule number outside 1-32766 or used twice in one direction.
+    #[error("network ACL of tier '{tier}': {problem}")]
+    NaclRule {
+        /// The tier the ACL belongs to.
+        tier: String,
+        /// What is wrong and what to change.
+        problem: String,
+    },
+    /// A log retention CloudWatch Logs does not offer.
+    #[error("{days} days is not a CloudWatch Logs retention; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653")]
+    InvalidRetention {
+        /// Days asked for.
+        days: u32,
+    },
+    /// A port range whose start is above its end.
+    #[error("port range {from}-{to} is reversed; write the lower port first")]
+    ReversedPortRange {
+        /// Start.
+        from: u16,
+        /// End.
+        to: u16,
+    },
+    /// A rule open to the whole internet through a call that does not say so.
+    #[error("{call} was given {cidr}, which is the whole internet; use {instead} to open a rule to everyone explicitly")]
+    AnyIpv4NotExplicit {
+        /// The call used.
+        call: &'static str,
+        /// The CIDR.
+        cidr: String,
+        /// The explicit call to use.
+        instead: &'static str,
+    },
+    /// Anything else a builder rejects.
+    #[error("{0}")]
+    Invalid(String),
+    // ---- services (issue 7): IAM, ECS, ELBv2, storage, data ----
+    /// An IAM action that is not `service:Name`, or a wildcard not asked for explicitly.
+    #[error("invalid IAM action `{action}`: {reason}")]
+    InvalidAction {
+        /// The action as given.
+        action: String,
+        /// What is wrong and what to do.
+        reason: &'static str,
+    },
+    /// A policy statement the policy language or this crate's rules refuse.
+    #[error("invalid IAM policy statement: {reason}")]
+    InvalidStatement {
+        /// What is wrong and what to do.
+        reason: String,
+    },
+    /// A role name IAM refuses.
+    #[error("invalid IAM role name `{name}`: {reason}")]
+    InvalidRoleName {
+        /// The name as given.
+        name: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A role's inline policies exceed IAM's aggregate size limit.
+    #[error(
+        "the inline policies of role {role} total about {size} characters, over IAM's limit of \
+         {limit} for a role's inline policies: split the grants, e.g. move some into a managed \
+         policy (iam::ManagedPolicy) attached to the role, or grant on fewer, broader-named \
+         resources (a path prefix instead of each parameter)"
+    )]
+    InlinePolicyTooLarge {
+        /// The role's construct path or name.
+        role: String,
+        /// Estimated characters (JSON without whitespace).
+        size: usize,
+        /// IAM's limit.
+        limit: usize,
+    },
+    /// A cpu / memory pair Fargate does not offer.
+    #[error(
+        "cpu {cpu} with memory {memory} MiB is {}",
+        crate::ecs::FARGATE_SIZE_HELP
+    )]
+    InvalidFargateSize {
+        /// CPU units.
+        cpu: u32,
+        /// Memory in MiB.
+        memory: u32,
+    },
+    /// Two listener rules with the same priority.
+    #[error(
+        "listener rule priority {priority} is used by both `{first}` and `{second}`: give one of \
+         them another priority, or leave it out to have one allocated"
+    )]
+    ListenerPriorityClash {
+        /// The priority.
+        priority: u16,
+        /// The rule that had it first.
+        first: String,
+        /// The rule that asked for it again.
+        second: String,
+    },
+    /// A listener rule priority outside 1..=50000.
+    #[error("listener rule `{rule}`: priority {priority} is outside 1..=50000")]
+    ListenerPriorityOutOfRange {
+        /// The rule.
+        rule: String,
+        /// The priority.
+        priority: u16,
+    },
+    /// Two listener rules with the same conditions (the second could never match).
+    #[error(
+        "listener rules `{first}` and `{second}` both match {conditions}: the second would never \
+         receive traffic; give it another path or host"
+    )]
+    DuplicateRoute {
+        /// The conditions.
+        conditions: String,
+        /// The first rule.
+        first: String,
+        /// The second rule.
+        second: String,
+    },
+    /// A route without a path or host condition.
+    #[error("listener rule `{rule}` has neither a path nor a host condition: add one")]
+    EmptyRoute {
+        /// The rule.
+        rule: String,
+    },
+    /// A service placed outside its VPC's private subnets.
+    #[error(
+        "service `{service}` would run in the {tier} subnets: services run in the VPC's private \
+         subnets (no public IP, behind the load balancer); remove the subnet choice or pick the \
+         private tier"
+    )]
+    ServiceNotInPrivateSubnets {
+        /// The service.
+        service: String,
+        /// The tier that was chosen.
+        tier: String,
+    },
+    /// A load balancer with public subnets in fewer than two availability zones.
+    #[error(
+        "an application load balancer needs public subnets in at least two availability zones; \
+         the VPC has {azs}: build it with two or more AZs"
+    )]
+    LoadBalancerNeedsTwoAzs {
+        /// How many the VPC has.
+        azs: usize,
+    },
+    /// Data-tier resources need isolated subnets.
+    #[error(
+        "{what} runs in the VPC's isolated subnets, and this VPC has none: add an isolated tier \
+         to the VPC"
+    )]
+    NoIsolatedSubnets {
+        /// The construct.
+        what: String,
+    },
+    /// A value a construct refuses, with what to change.
+    #[error("{construct}: {message}")]
+    InvalidInput {
+        /// The construct.
+        construct: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    // ---- end of services section ----
+}

@@ -1,0 +1,611 @@
+//! Typed IAM policy documents: effect, validated actions, resources, condition operators, and a
+//! document that merges statements deterministically without duplicates.
+//!
+//! Wildcards are never produced by accident: an action with `*` is refused by [`Action::new`]
+//! and must be asked for with [`Action::wildcard_explicitly`]; a resource `*` is refused by
+//! [`PolicyDocument::add`] unless the statement says [`Statement::on_any_resource_explicitly`].
+
+use std::collections::BTreeMap;
+
+use cdk_core::kind::Json;
+use cdk_core::{Intrinsic, Pseudo, Target, Val, Value};
+use indexmap::IndexMap;
+
+use crate::error::ConstructError;
+
+/// The policy language version every document uses.
+pub const POLICY_VERSION: &str = "2012-10-17";
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Effect {
+    /// Grants the actions.
+    Allow,
+    /// Denies the actions, whatever else allows them.
+    Deny,
+}
+
+impl Effect {
+    /// The policy spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// An IAM action, `service:Name` (for example `s3:GetObject`), validated.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Action(String);
+
+impl Action {
+    /// Parses `service:Name`. The service prefix is lower-case letters, digits and `-`; the name
+    /// is letters and digits. `*` is refused: see [`Action::wildcard_explicitly`].
+    pub fn new(action: &str) -> Result<Action, ConstructError> {
+        Self::parse(action, false)
+    }
+
+    /// An action pattern with `*` (`s3:Get*`, `ssmmessages:*`). Named so that wildcards stand
+    /// out in review; prefer listing the actions.
+    pub fn wildcard_explicitly(pattern: &str) -> Result<Action, ConstructError> {
+        Self::parse(pattern, true)
+    }
+
+    fn parse(action: &str, wildcard: bool) -> Result<Action, ConstructError> {
+        let invalid = |reason: &'static str| ConstructError::InvalidAction {
+            action: action.to_string(),
+            reason,
+        };
+        if action == "*" {
+            return if wildcard {
+                Ok(Action(action.to_string()))
+            } else {
+                Err(invalid(
+                    "`*` allows every action of every service; list the actions, or use \
+                     Action::wildcard_explicitly if that is really meant",
+                ))
+            };
+        }
+        let (service, name) = action
+            .split_once(':')
+            .ok_or_else(|| invalid("an action is `service:Name`, e.g. `s3:GetObject`"))?;
+        if service.is_empty()
+            || !service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(invalid(
+                "the service prefix is lower-case letters, digits and `-`, e.g. `s3`",
+            ));
+        }
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '*') {
+            return Err(invalid(
+                "the action name is letters and digits, e.g. `GetObject`",
+            ));
+        }
+        if name.contains('*') && !wildcard {
+            return Err(invalid(
+                "wildcard actions grant more than named; list the actions, or use \
+                 Action::wildcard_explicitly",
+            ));
+        }
+        Ok(Action(action.to_string()))
+    }
+
+    /// `service:Name` of actions this crate writes itself (known good).
+    pub(crate) fn known(action: &'static str) -> Action {
+        debug_assert!(
+            Action::parse(action, true).is_ok(),
+            "bad built-in action {action}"
+        );
+        Action(action.to_string())
+    }
+
+    /// The action text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether this is a wildcard pattern.
+    pub fn is_wildcard(&self) -> bool {
+        self.0.contains('*')
+    }
+}
+
+/// Condition operators of the policy language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[allow(missing_docs)]
+pub enum ConditionOperator {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateLessThan,
+    DateGreaterThan,
+    Bool,
+    IpAddress,
+    NotIpAddress,
+    ArnEquals,
+    ArnNotEquals,
+    ArnLike,
+    ArnNotLike,
+    Null,
+}
+
+impl ConditionOperator {
+    /// The policy spelling.
+    pub fn as_str(self) -> &'static str {
+        use ConditionOperator::*;
+        match self {
+            StringEquals => "StringEquals",
+            StringNotEquals => "StringNotEquals",
+            StringEqualsIgnoreCase => "StringEqualsIgnoreCase",
+            StringLike => "StringLike",
+            StringNotLike => "StringNotLike",
+            NumericEquals => "NumericEquals",
+            NumericNotEquals => "NumericNotEquals",
+            NumericLessThan => "NumericLessThan",
+            NumericLessThanEquals => "NumericLessThanEquals",
+            NumericGreaterThan => "NumericGreaterThan",
+            NumericGreaterThanEquals => "NumericGreaterThanEquals",
+            DateEquals => "DateEquals",
+            DateLessThan => "DateLessThan",
+            DateGreaterThan => "DateGreaterThan",
+            Bool => "Bool",
+            IpAddress => "IpAddress",
+            NotIpAddress => "NotIpAddress",
+            ArnEquals => "ArnEquals",
+            ArnNotEquals => "ArnNotEquals",
+            ArnLike => "ArnLike",
+            ArnNotLike => "ArnNotLike",
+            Null => "Null",
+        }
+    }
+}
+
+/// Who a trust policy statement lets in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Principal {
+    /// An AWS service principal, e.g. `ecs-tasks.amazonaws.com`.
+    Service(String),
+    /// An account or role ARN.
+    Aws(Val<String>),
+}
+
+/// One statement. Built with [`Statement::allow`] / [`Statement::deny`], then [`Statement::on`]
+/// for each resource and [`Statement::condition`] for each condition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    sid: Option<String>,
+    effect: Effect,
+    principal: Option<Principal>,
+    actions: Vec<Action>,
+    resources: Vec<Val<String>>,
+    any_resource: bool,
+    conditions: BTreeMap<ConditionOperator, BTreeMap<String, Vec<Value>>>,
+}
+
+impl Statement {
+    fn with(effect: Effect, actions: impl IntoIterator<Item = Action>) -> Statement {
+        let mut actions: Vec<Action> = actions.into_iter().collect();
+        actions.sort();
+        actions.dedup();
+        Statement {
+            sid: None,
+            effect,
+            principal: None,
+            actions,
+            resources: Vec::new(),
+            any_resource: false,
+            conditions: BTreeMap::new(),
+        }
+    }
+
+    /// Allows `actions` (on the resources added with [`Statement::on`]).
+    pub fn allow(actions: impl IntoIterator<Item = Action>) -> Statement {
+        Self::with(Effect::Allow, actions)
+    }
+
+    /// Denies `actions`.
+    pub fn deny(actions: impl IntoIterator<Item = Action>) -> Statement {
+        Self::with(Effect::Deny, actions)
+    }
+
+    /// Adds a resource (an ARN; typically a resource's `arn()` or a `fns::sub`).
+    pub fn on(mut self, resource: impl Into<Val<String>>) -> Statement {
+        let resource = resource.into();
+        if !self.resources.contains(&resource) {
+            self.resources.push(resource);
+        }
+        self
+    }
+
+    /// `Resource: "*"`: the statement applies to every resource. Named so that it stands out in
+    /// review; some actions (e.g. `ecr:GetAuthorizationToken`) support nothing else.
+    pub fn on_any_resource_explicitly(mut self) -> Statement {
+        self.any_resource = true;
+        self
+    }
+
+    /// Adds a condition `operator: { key: values }` (values of one key are OR-ed).
+    pub fn condition<V: Into<Val<String>>>(
+        mut self,
+        operator: ConditionOperator,
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Statement {
+        let entry = self
+            .conditions
+            .entry(operator)
+            .or_default()
+            .entry(key.into())
+            .or_default();
+        for v in values {
+            let v = v.into().into_value();
+            if !entry.contains(&v) {
+                entry.push(v);
+            }
+        }
+        self
+    }
+
+    /// A statement id (letters and digits only; checked by [`PolicyDocument::add`]).
+    pub fn sid(mut self, sid: impl Into<String>) -> Statement {
+        self.sid = Some(sid.into());
+        self
+    }
+
+    /// The principal (trust policies only).
+    pub fn principal(mut self, principal: Principal) -> Statement {
+        self.principal = Some(principal);
+        self
+    }
+
+    /// The effect.
+    pub fn effect(&self) -> Effect {
+        self.effect
+    }
+
+    /// The actions, sorted.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// The resources, in the order added (empty with `any_resource`).
+    pub fn resources(&self) -> &[Val<String>] {
+        &self.resources
+    }
+
+    /// Whether the statement applies to every resource.
+    pub fn is_any_resource(&self) -> bool {
+        self.any_resource
+    }
+
+    /// Checks what the policy language and this crate's rules require.
+    pub fn check(&self) -> Result<(), ConstructError> {
+        let bad = |reason: String| Err(ConstructError::InvalidStatement { reason });
+        if self.actions.is_empty() {
+            return bad("a statement needs at least one action".into());
+        }
+        if let Some(sid) = &self.sid {
+            if sid.is_empty() || !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return bad(format!("Sid `{sid}` must be letters and digits only"));
+            }
+        }
+        if self.principal.is_none() && !self.any_resource && self.resources.is_empty() {
+            return bad(format!(
+                "the statement for {} names no resource; add one with .on(arn)",
+                self.action_list()
+            ));
+        }
+        for r in &self.resources {
+            if let Some(text) = r.value().as_str() {
+                if text == "*" || (text.contains('*') && !text.starts_with("arn:")) {
+                    return bad(format!(
+                        "resource `{text}` is a wildcard; name the ARN, or call \
+                         .on_any_resource_explicitly() if every resource is really meant"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn action_list(&self) -> String {
+        let names: Vec<&str> = self.actions.iter().map(Action::as_str).collect();
+        names.join(", ")
+    }
+
+    /// What two statements must share to be merged into one.
+    fn merge_key(&self) -> String {
+        let mut resources: Vec<String> = self
+            .resources
+            .iter()
+            .map(|r| format!("{:?}", r.value()))
+            .collect();
+        resources.sort();
+        format!(
+            "{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+            self.sid, self.effect, self.principal, self.any_resource, resources, self.conditions
+        )
+    }
+
+    fn to_value(&self) -> Value {
+        let mut m = IndexMap::new();
+        if let Some(sid) = &self.sid {
+            m.insert("Sid".to_string(), Value::str(sid.clone()));
+        }
+        m.insert("Effect".to_string(), Value::str(self.effect.as_str()));
+        if let Some(p) = &self.principal {
+            let (k, v) = match p {
+                Principal::Service(s) => ("Service", Value::str(s.clone())),
+                Principal::Aws(a) => ("AWS", a.value().clone()),
+            };
+            m.insert("Principal".to_string(), map([(k, v)]));
+        }
+        m.insert(
+            "Action".to_string(),
+            one_or_list(self.actions.iter().map(|a| Value::str(a.as_str()))),
+        );
+        if self.any_resource {
+            m.insert("Resource".to_string(), Value::str("*"));
+        } else if !self.resources.is_empty() {
+            m.insert(
+                "Resource".to_string(),
+                one_or_list(self.resources.iter().map(|r| r.value().clone())),
+            );
+        }
+        if !self.conditions.is_empty() {
+            let conds = self
+                .conditions
+                .iter()
+                .map(|(op, keys)| {
+                    let keys = keys
+                        .iter()
+                        .map(|(k, vs)| (k.clone(), one_or_list(vs.iter().cloned())))
+                        .collect();
+                    (op.as_str().to_string(), Value::Map(keys))
+                })
+                .collect();
+            m.insert("Condition".to_string(), Value::Map(conds));
+        }
+        Value::Map(m)
+    }
+}
+
+fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Map(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
+fn one_or_list(items: impl Iterator<Item = Value>) -> Value {
+    let mut items: Vec<Value> = items.collect();
+    if items.len() == 1 {
+        items.remove(0)
+    } else {
+        Value::List(items)
+    }
+}
+
+/// What [`PolicyDocument::add`] changed: the actions and resources that are now granted by the
+/// statement (new or merged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Added {
+    /// The actions of the statement added.
+    pub actions: Vec<Action>,
+    /// Its resources (empty for `*`).
+    pub resources: Vec<Val<String>>,
+    /// Whether it applies to every resource.
+    pub any_resource: bool,
+    /// Whether it merged into an existing statement.
+    pub merged: bool,
+}
+
+/// A policy document: statements merged so that two statements with the same effect,
+/// principal, resources and conditions become one with the union of their actions (sorted).
+/// Statement order is the order of first insertion, so output is deterministic.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicyDocument {
+    statements: Vec<Statement>,
+}
+
+impl PolicyDocument {
+    /// An empty document.
+    pub fn new() -> PolicyDocument {
+        PolicyDocument::default()
+    }
+
+    /// Checks and adds `statement`, merging it with an equivalent one.
+    pub fn add(&mut self, statement: Statement) -> Result<Added, ConstructError> {
+        statement.check()?;
+        Ok(self.add_trusted(statement))
+    }
+
+    /// Adds a statement this crate built (known valid).
+    pub(crate) fn add_trusted(&mut self, statement: Statement) -> Added {
+        debug_assert!(statement.check().is_ok(), "{:?}", statement.check());
+        let key = statement.merge_key();
+        let added = Added {
+            actions: statement.actions.clone(),
+            resources: statement.resources.clone(),
+            any_resource: statement.any_resource,
+            merged: false,
+        };
+        if let Some(existing) = self.statements.iter_mut().find(|s| s.merge_key() == key) {
+            existing.actions.extend(statement.actions);
+            existing.actions.sort();
+            existing.actions.dedup();
+            return Added {
+                merged: true,
+                ..added
+            };
+        }
+        self.statements.push(statement);
+        added
+    }
+
+    /// The statements.
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
+    }
+
+    /// Whether there is no statement.
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// The document as a CloudFormation value.
+    pub fn to_value(&self) -> Value {
+        map([
+            ("Version", Value::str(POLICY_VERSION)),
+            (
+                "Statement",
+                Value::List(self.statements.iter().map(Statement::to_value).collect()),
+            ),
+        ])
+    }
+
+    /// The document as a `Val<Json>` for a generated resource's policy property.
+    pub fn to_json_val(&self) -> Val<Json> {
+        Val::from_value_unchecked(self.to_value())
+    }
+
+    /// Estimated size in characters once deployed, as IAM counts it (JSON without whitespace).
+    /// References are not resolved before deployment, so each is counted at the length of the
+    /// longest value it can plausibly take (see [`estimated_len`]).
+    pub fn estimated_size(&self) -> usize {
+        estimated_len(&self.to_value())
+    }
+}
+
+impl From<PolicyDocument> for Value {
+    fn from(d: PolicyDocument) -> Value {
+        d.to_value()
+    }
+}
+
+impl From<PolicyDocument> for Val<Json> {
+    fn from(d: PolicyDocument) -> Val<Json> {
+        d.to_json_val()
+    }
+}
+
+/// Characters a reference (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, a `${Var}` of `Fn::Sub`) is
+/// counted at: long enough for the ARNs and names that policies hold (an SQS queue ARN is at
+/// most about 120 characters, a bucket name 63).
+pub const REFERENCE_ESTIMATE: usize = 100;
+
+/// Length of `value` as compact JSON after CloudFormation resolves it, estimated: literals
+/// count exactly, pseudo parameters at their longest value, references at
+/// [`REFERENCE_ESTIMATE`].
+pub fn estimated_len(value: &Value) -> usize {
+    match value {
+        Value::Null => 4,
+        Value::Bool(b) => {
+            if *b {
+                4
+            } else {
+                5
+            }
+        }
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => json_string_len(s),
+        Value::List(items) => {
+            2 + items.iter().map(estimated_len).sum::<usize>() + items.len().saturating_sub(1)
+        }
+        Value::Map(m) => {
+            2 + m
+                .iter()
+                .map(|(k, v)| json_string_len(k) + 1 + estimated_len(v))
+                .sum::<usize>()
+                + m.len().saturating_sub(1)
+        }
+        Value::Fn(f) => 2 + resolved_len(f),
+    }
+}
+
+fn json_string_len(s: &str) -> usize {
+    serde_json::Value::String(s.to_string()).to_string().len()
+}
+
+fn pseudo_len(p: Pseudo) -> usize {
+    match p {
+        Pseudo::AccountId => 12,
+        Pseudo::Partition => "aws-iso-b".len().max("aws-us-gov".len()),
+        Pseudo::Region => "ap-southeast-5".len(),
+        Pseudo::UrlSuffix => "amazonaws.com.cn".len(),
+        _ => REFERENCE_ESTIMATE,
+    }
+}
+
+/// Length of the string an intrinsic resolves to (without quotes).
+fn resolved_len(f: &Intrinsic) -> usize {
+    match f {
+        Intrinsic::Ref {
+            target: Target::Pseudo(p),
+            ..
+        } => pseudo_len(*p),
+        Intrinsic::Sub {
+            template,
+            variables,
+        } => {
+            let mut len = 0;
+            let mut rest = template.as_str();
+            while let Some(start) = rest.find("${") {
+                len += rest[..start].len();
+                let after = &rest[start + 2..];
+                let Some(end) = after.find('}') else {
+                    len += rest[start..].len();
+                    rest = "";
+                    break;
+                };
+                let name = &after[..end];
+                len += match name {
+                    "AWS::AccountId" => pseudo_len(Pseudo::AccountId),
+                    "AWS::Partition" => pseudo_len(Pseudo::Partition),
+                    "AWS::Region" => pseudo_len(Pseudo::Region),
+                    "AWS::URLSuffix" => pseudo_len(Pseudo::UrlSuffix),
+                    _ => match variables.get(name) {
+                        Some(Value::String(s)) => s.len(),
+                        Some(Value::Fn(inner)) => resolved_len(inner),
+                        _ => REFERENCE_ESTIMATE,
+                    },
+                };
+                rest = &after[end + 1..];
+            }
+            len + rest.len()
+        }
+        Intrinsic::Join {
+            delimiter,
+            values: Value::List(items),
+        } => {
+            items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.len(),
+                    Value::Fn(inner) => resolved_len(inner),
+                    _ => REFERENCE_ESTIMATE,
+                })
+                .sum::<usize>()
+                + delimiter.len() * items.len().saturating_sub(1)
+        }
+        Intrinsic::CrossStack { value, .. } => match value {
+            Value::Fn(inner) => resolved_len(inner),
+            other => estimated_len(other).saturating_sub(2),
+        },
+        _ => REFERENCE_ESTIMATE,
+    }
+}

@@ -1,0 +1,207 @@
+//! The two roles of an ECS task: the execution role (used by the ECS agent before the
+//! application starts: pull the image, write logs, read the secrets and parameters the task
+//! declares) and the task role (used by the application). Distinct per service.
+
+use cdk_core::{fns, Child, ChildId, ChildMut, Construct, Val};
+
+use super::grant::{CheckedStatement, Grant, Grantee};
+use super::name::RoleNameText;
+use super::policy::{Action, Statement};
+use super::role::Role;
+
+/// The ECS tasks service principal (a principal name, not a host that is contacted).
+pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
+
+/// The execution role and the task role of one service, both assumable only by ECS tasks of
+/// this account and region (`aws:SourceAccount`, `aws:SourceArn`).
+///
+/// Grants made on `TaskRoles` itself go to the task role; the execution role receives exactly
+/// what the task definition declares (done by `ecs::EcsService`), through the `grant_*_pull`
+/// calls below.
+#[derive(Debug, Clone)]
+pub struct TaskRoles {
+    execution: Role,
+    task: Role,
+}
+
+fn ecs_role() -> Role {
+    Role::assumed_by_service_for(
+        ECS_TASKS_PRINCIPAL,
+        fns::sub_plain("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"),
+    )
+}
+
+impl Default for TaskRoles {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TaskRoles {
+    /// Two unnamed roles (CloudFormation generates the names).
+    pub fn new() -> TaskRoles {
+        TaskRoles {
+            execution: ecs_role().description("ECS execution role: image pull, logs, secrets"),
+            task: ecs_role().description("ECS task role: the application's permissions"),
+        }
+    }
+
+    /// Two roles with fixed names.
+    pub fn named(execution: RoleNameText, task: RoleNameText) -> TaskRoles {
+        let roles = TaskRoles::new();
+        TaskRoles {
+            execution: roles.execution.named(execution),
+            task: roles.task.named(task),
+        }
+    }
+
+    /// Two roles named by values known at deployment (template parameters); IAM checks them
+    /// then. Give such parameters `AllowedPattern` `[\w+=,.@-]{1,64}` to fail early.
+    pub fn named_at_deploy_time(
+        execution: impl Into<Val<String>>,
+        task: impl Into<Val<String>>,
+    ) -> TaskRoles {
+        let roles = TaskRoles::new();
+        TaskRoles {
+            execution: roles.execution.named_at_deploy_time(execution),
+            task: roles.task.named_at_deploy_time(task),
+        }
+    }
+
+    /// Replaces the roles with what `f` makes of them (descriptions, policy names, tags).
+    pub fn map_roles(self, f: impl Fn(Role) -> Role) -> TaskRoles {
+        TaskRoles {
+            execution: f(self.execution),
+            task: f(self.task),
+        }
+    }
+
+    /// The execution role.
+    pub fn execution_role(&self) -> &Role {
+        &self.execution
+    }
+
+    /// The task role.
+    pub fn task_role(&self) -> &Role {
+        &self.task
+    }
+
+    /// The task role, mutably (to attach managed policies).
+    pub fn task_role_mut(&mut self) -> &mut Role {
+        &mut self.task
+    }
+
+    /// The execution role, mutably.
+    pub fn execution_role_mut(&mut self) -> &mut Role {
+        &mut self.execution
+    }
+
+    /// Lets the execution role pull images from ECR repositories `repository_arns`.
+    ///
+    /// `ecr:GetAuthorizationToken` is granted on `*`: the action has no resource type, so this is
+    /// the one wildcard resource the execution role cannot avoid. The layer actions are scoped
+    /// to the repositories.
+    pub fn grant_ecr_pull(&mut self, repository_arns: Vec<Val<String>>) -> Vec<Grant> {
+        let token = Statement::allow([Action::known("ecr:GetAuthorizationToken")])
+            .on_any_resource_explicitly();
+        let mut grants = vec![self.execution.grant(CheckedStatement::trusted(token))];
+        if !repository_arns.is_empty() {
+            let mut pull = Statement::allow([
+                Action::known("ecr:BatchCheckLayerAvailability"),
+                Action::known("ecr:BatchGetImage"),
+                Action::known("ecr:GetDownloadUrlForLayer"),
+            ]);
+            for arn in repository_arns {
+                pull = pull.on(arn);
+            }
+            grants.push(self.execution.grant(CheckedStatement::trusted(pull)));
+        }
+        grants
+    }
+
+    /// Lets the execution role write the containers' logs to the log group `log_group_arn`
+    /// (the ARN ending in `:*`, as `logs::LogGroup::arn` gives it).
+    pub fn grant_log_writes(&mut self, log_group_arn: Val<String>) -> Grant {
+        let statement = Statement::allow([
+            Action::known("logs:CreateLogStream"),
+            Action::known("logs:PutLogEvents"),
+        ])
+        .on(log_group_arn);
+        self.execution.grant(CheckedStatement::trusted(statement))
+    }
+
+    /// Lets the execution role read SSM parameters (by ARN) that the containers take as
+    /// secrets.
+    pub fn grant_parameters_to_agent(&mut self, parameter_arns: Vec<Val<String>>) -> Option<Grant> {
+        if parameter_arns.is_empty() {
+            return None;
+        }
+        let mut statement = Statement::allow([Action::known("ssm:GetParameters")]);
+        for arn in parameter_arns {
+            statement = statement.on(arn);
+        }
+        Some(self.execution.grant(CheckedStatement::trusted(statement)))
+    }
+
+    /// Lets the execution role read Secrets Manager secrets (by ARN) that the containers take
+    /// as secrets.
+    pub fn grant_secrets_to_agent(&mut self, secret_arns: Vec<Val<String>>) -> Option<Grant> {
+        if secret_arns.is_empty() {
+            return None;
+        }
+        let mut statement = Statement::allow([Action::known("secretsmanager:GetSecretValue")]);
+        for arn in secret_arns {
+            statement = statement.on(arn);
+        }
+        Some(self.execution.grant(CheckedStatement::trusted(statement)))
+    }
+
+    /// ECS Exec (`aws ecs execute-command`): the task role may open the SSM session channels.
+    /// These `ssmmessages` actions have no resource type, so they are granted on `*`.
+    pub fn grant_ecs_exec(&mut self) -> Grant {
+        let statement = Statement::allow([
+            Action::known("ssmmessages:CreateControlChannel"),
+            Action::known("ssmmessages:CreateDataChannel"),
+            Action::known("ssmmessages:OpenControlChannel"),
+            Action::known("ssmmessages:OpenDataChannel"),
+        ])
+        .on_any_resource_explicitly();
+        self.task.grant(CheckedStatement::trusted(statement))
+    }
+}
+
+impl Grantee for TaskRoles {
+    fn grant(&mut self, statement: CheckedStatement) -> Grant {
+        self.task.grant(statement)
+    }
+}
+
+impl Construct for TaskRoles {
+    fn construct_type(&self) -> &str {
+        "iam::TaskRoles"
+    }
+    fn children(&self) -> Vec<Child<'_>> {
+        vec![
+            Child {
+                id: ChildId::from("ExecutionRole"),
+                node: &self.execution,
+            },
+            Child {
+                id: ChildId::from("TaskRole"),
+                node: &self.task,
+            },
+        ]
+    }
+    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
+        vec![
+            ChildMut {
+                id: ChildId::from("ExecutionRole"),
+                node: &mut self.execution,
+            },
+            ChildMut {
+                id: ChildId::from("TaskRole"),
+                node: &mut self.task,
+            },
+        ]
+    }
+}

@@ -1,0 +1,137 @@
+//! CloudWatch Logs log groups that always expire their events unless told otherwise.
+
+use cdk_macros::Construct;
+use cdk_core::kind::LogGroupName;
+use cdk_core::{RemovalPolicy, Resource, Val};
+
+use crate::cfn::logs as cfn;
+use crate::error::ConstructError;
+use crate::iam::value::{num, raw};
+use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+
+/// How long CloudWatch Logs keeps events: only the values the service accepts exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LogRetention(u16);
+
+/// The retentions CloudWatch Logs accepts, in days.
+pub const RETENTION_DAYS: [u16; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
+
+impl LogRetention {
+    /// One week.
+    pub const ONE_WEEK: LogRetention = LogRetention(7);
+    /// Two weeks.
+    pub const TWO_WEEKS: LogRetention = LogRetention(14);
+    /// 30 days: the default of [`LogGroup`].
+    pub const ONE_MONTH: LogRetention = LogRetention(30);
+    /// 90 days.
+    pub const THREE_MONTHS: LogRetention = LogRetention(90);
+    /// 180 days.
+    pub const SIX_MONTHS: LogRetention = LogRetention(180);
+    /// 365 days.
+    pub const ONE_YEAR: LogRetention = LogRetention(365);
+    /// 1827 days.
+    pub const FIVE_YEARS: LogRetention = LogRetention(1827);
+    /// 3653 days.
+    pub const TEN_YEARS: LogRetention = LogRetention(3653);
+
+    /// A retention of `days`, which must be one of [`RETENTION_DAYS`].
+    pub fn days(days: u32) -> Result<LogRetention, ConstructError> {
+        RETENTION_DAYS
+            .iter()
+            .find(|d| u32::from(**d) == days)
+            .map(|d| LogRetention(*d))
+            .ok_or(ConstructError::InvalidRetention { days })
+    }
+
+    /// The number of days.
+    pub fn in_days(self) -> u16 {
+        self.0
+    }
+}
+
+/// A log group. Retention is always set: 30 days unless [`LogGroup::retention`] says
+/// otherwise; keeping events forever needs the explicit
+/// [`LogGroup::never_expire_explicitly`]. Retained when removed from the stack (logs are
+/// evidence).
+#[derive(Debug, Clone, Construct)]
+#[construct(type_name = "storage::LogGroup")]
+pub struct LogGroup {
+    resource: cfn::LogGroup,
+}
+
+impl Default for LogGroup {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LogGroup {
+    /// A log group with a generated name and 30 days of retention.
+    pub fn new() -> LogGroup {
+        let mut resource = cfn::LogGroup::new().removal_policy(RemovalPolicy::Retain);
+        resource
+            .core_mut()
+            .set("RetentionInDays", num(LogRetention::ONE_MONTH.in_days()));
+        LogGroup { resource }
+    }
+
+    /// Names the log group (e.g. `/ecs/orders`).
+    pub fn named(mut self, name: impl Into<Val<String>>) -> LogGroup {
+        self.resource.core_mut().set("LogGroupName", name.into());
+        self
+    }
+
+    /// How long events are kept.
+    pub fn retention(mut self, retention: LogRetention) -> LogGroup {
+        self.resource
+            .core_mut()
+            .set("RetentionInDays", num(retention.in_days()));
+        self
+    }
+
+    /// Keeps events forever (costs grow without bound).
+    pub fn never_expire_explicitly(mut self) -> LogGroup {
+        self.resource.core_mut().props.remove("RetentionInDays");
+        self
+    }
+
+    /// What happens to the group when it leaves the stack (default: retained).
+    pub fn removal_policy(mut self, policy: RemovalPolicy) -> LogGroup {
+        self.resource = self.resource.removal_policy(policy);
+        self
+    }
+
+    /// The group's name (`Ref`).
+    pub fn name(&self) -> Val<LogGroupName> {
+        raw(self.resource.ref_())
+    }
+
+    /// The group's ARN as `Fn::GetAtt Arn` gives it (ending in `:*`, so it covers the streams).
+    pub fn arn(&self) -> Val<String> {
+        raw(self.resource.attr_arn())
+    }
+
+    /// Lets `grantee` write events (`logs:CreateLogStream`, `logs:PutLogEvents`) to this group.
+    pub fn grant_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(&["logs:CreateLogStream", "logs:PutLogEvents"]))
+                .on(self.arn()),
+            [],
+        )
+    }
+
+    /// The resource.
+    pub fn resource(&self) -> &cfn::LogGroup {
+        &self.resource
+    }
+
+    /// The resource, mutably (tags, properties this type does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::LogGroup {
+        &mut self.resource
+    }
+}
+

@@ -1,0 +1,156 @@
+//! SSM Parameter Store parameters and parameter paths, with typed read grants.
+
+use cdk_macros::Construct;
+use cdk_core::kind::ParameterName;
+use cdk_core::{fns, Resource, Val, Value};
+
+use crate::cfn::ssm as cfn;
+use crate::error::ConstructError;
+use crate::iam::value::{raw};
+use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+
+/// ARN of the parameter named `name`. Parameter names with a path start with `/`, which the
+/// ARN's `parameter` prefix already ends with; a literal name without it gets one. A name only
+/// known at deploy time is assumed to start with `/` (as hierarchical names do).
+fn parameter_arn(name: &Val<String>) -> Val<String> {
+    match name.value() {
+        Value::String(text) => {
+            let path = if text.starts_with('/') {
+                text.clone()
+            } else {
+                format!("/{text}")
+            };
+            fns::sub_plain(format!(
+                "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{path}"
+            ))
+        }
+        _ => fns::sub(
+            "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${Name}",
+            [("Name", name.clone())],
+        ),
+    }
+}
+
+const READ: &[&str] = &["ssm:GetParameter", "ssm:GetParameters"];
+
+/// A `String` parameter (`SecureString` cannot be created by CloudFormation; store secrets in
+/// [`super::Secret`]).
+#[derive(Debug, Clone, Construct)]
+#[construct(type_name = "storage::SsmParameter")]
+pub struct SsmParameter {
+    resource: cfn::Parameter,
+    #[construct(skip)]
+    name: Val<String>,
+}
+
+impl SsmParameter {
+    /// A `String` parameter `name` holding `value`.
+    pub fn string(name: impl Into<Val<String>>, value: impl Into<Val<String>>) -> SsmParameter {
+        let name = name.into();
+        let mut resource = cfn::Parameter::new(value.into(), cfn::parameter::Type::String);
+        resource.core_mut().set("Name", name.clone());
+        SsmParameter { resource, name }
+    }
+
+    /// `Description`.
+    pub fn description(mut self, text: impl Into<Val<String>>) -> SsmParameter {
+        self.resource.core_mut().set("Description", text.into());
+        self
+    }
+
+    /// The parameter's name.
+    pub fn name(&self) -> Val<ParameterName> {
+        raw(self.resource.ref_())
+    }
+
+    /// The parameter's ARN.
+    pub fn arn(&self) -> Val<String> {
+        // A literal name is written out (readable, no cross-stack export); otherwise the ARN is
+        // built from the `Ref`, which gives the name.
+        if self.name.value().as_str().is_some() {
+            parameter_arn(&self.name)
+        } else {
+            parameter_arn(&raw(self.resource.ref_()))
+        }
+    }
+
+    /// Lets `grantee` read the parameter (`ssm:GetParameter`, `ssm:GetParameters`).
+    pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        grant_all(grantee, Statement::allow(actions(READ)).on(self.arn()), [])
+    }
+
+    /// Lets `grantee` change the value (`ssm:PutParameter`), e.g. a build that records the
+    /// image it pushed.
+    pub fn grant_write(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        grant_all(
+            grantee,
+            Statement::allow(actions(&["ssm:PutParameter"])).on(self.arn()),
+            [],
+        )
+    }
+
+    /// The resource.
+    pub fn resource(&self) -> &cfn::Parameter {
+        &self.resource
+    }
+
+    /// The resource, mutably (tags, properties this type does not set).
+    pub fn resource_mut(&mut self) -> &mut cfn::Parameter {
+        &mut self.resource
+    }
+}
+
+
+/// A parameter hierarchy such as `/orders/`: read grants on every parameter below it, for
+/// services that load their configuration by path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParameterPath(String);
+
+impl ParameterPath {
+    /// The path `path` (starting with `/`, letters, digits and `_ . - /`; no wildcard).
+    pub fn new(path: &str) -> Result<ParameterPath, ConstructError> {
+        let trimmed = path.trim_end_matches('/');
+        let valid = trimmed.starts_with('/')
+            && trimmed.len() > 1
+            && trimmed
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/'));
+        if !valid {
+            return Err(ConstructError::InvalidInput {
+                construct: "ParameterPath".to_string(),
+                message: format!(
+                    "`{path}` is not a parameter path: write it as `/team/service` (letters, \
+                     digits, `_ . - /`, starting with `/`)"
+                ),
+            });
+        }
+        Ok(ParameterPath(trimmed.to_string()))
+    }
+
+    /// The path, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// ARN of every parameter below the path.
+    pub fn arn_below(&self) -> Val<String> {
+        fns::sub_plain(format!(
+            "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{}/*",
+            self.0
+        ))
+    }
+
+    /// Lets `grantee` read every parameter below the path, one by one or with
+    /// `GetParametersByPath` (which IAM checks against the path itself).
+    pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        let path_arn = fns::sub_plain(format!(
+            "arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{}",
+            self.0
+        ));
+        grant_all(
+            grantee,
+            Statement::allow(actions(READ)).on(self.arn_below()),
+            [Statement::allow(actions(&["ssm:GetParametersByPath"])).on(path_arn)],
+        )
+    }
+}

@@ -1,0 +1,14 @@
+use cdk_core::RawResource;
+use cdk_macros::Construct;
+
+#[derive(Construct)]
+struct Service {
+    queue: RawResource,
+    #[construct(id = "Queue")]
+    jobs: RawResource,
+    dead_letters: RawResource,
+    #[construct(id = "DeadLetters")]
+    other: RawResource,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use cdk_core::RawResource;
+use cdk_macros::Construct;
+
+#[derive(Construct)]
+struct Service {
+    #[construct(id = "Jobs/Queue")]
+    jobs: RawResource,
+    #[construct(id = "")]
+    topic: RawResource,
+    #[construct(id = "dead letters")]
+    dead_letters: RawResource,
+}
+
+fn main() {}
