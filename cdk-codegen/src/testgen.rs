@@ -36,7 +36,7 @@ pub fn render(services: &[Service]) -> String {
         }
     }
     let _ = writeln!(out, "#![cfg(all({}))]\n", cfgs.join(", "));
-    out.push_str("use cdk_constructs::cfn;\nuse cdk_core::kind::Json;\nuse cdk_core::{App, Format, Stack, SynthOptions, Tag, Val};\nuse cdk_testkit::lint::{cfn_lint_findings, Level};\n");
+    out.push_str("use cdk_constructs::cfn;\nuse cdk_core::{App, Format, Stack, SynthOptions};\nuse cdk_testkit::lint::{cfn_lint_findings, Level};\n");
     out.push_str(&body);
     let _ = writeln!(out, "\n#[test]\nfn every_default_type_synthesizes_and_passes_cfn_lint() {{\n    let mut app = App::new();");
     for f in &stacks {
@@ -160,7 +160,7 @@ impl Gen<'_> {
                 other => format!("{:?}", id_literal(other)),
             },
             Ty::Json => json_sample(&self.r.type_name, name),
-            Ty::Tag => "Tag::new(\"key\", \"value\")".into(),
+            Ty::Tag => "cdk_core::Tag::new(\"key\", \"value\")".into(),
             Ty::List(item) => {
                 let items = match &schema["items"] {
                     Json::Object(_) => schema["items"].clone(),
@@ -265,7 +265,7 @@ fn json_sample(type_name: &str, name: &str) -> String {
     if name.contains("Policy") {
         return "serde_json::json!({\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]})".into();
     }
-    "Val::<Json>::from(serde_json::json!({}))".into()
+    "cdk_core::Val::<cdk_core::Json>::from(serde_json::json!({}))".into()
 }
 
 /// A plausible string for a schema: first enum value, a value matching the pattern, or one

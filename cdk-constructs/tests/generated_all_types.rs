@@ -9,8 +9,7 @@
 #![cfg(all(feature = "ec2", feature = "ecs", feature = "iam", feature = "elasticloadbalancingv2", feature = "logs", feature = "ssm", feature = "s3", feature = "sqs", feature = "secretsmanager", feature = "rds", feature = "elasticache", feature = "dynamodb", feature = "applicationautoscaling", feature = "kms", feature = "ecr", feature = "cloudwatch", feature = "sns"))]
 
 use cdk_constructs::cfn;
-use cdk_core::kind::Json;
-use cdk_core::{App, Format, Stack, SynthOptions, Tag, Val};
+use cdk_core::{App, Format, Stack, SynthOptions};
 use cdk_testkit::lint::{cfn_lint_findings, Level};
 
 fn stack_applicationautoscaling_0() -> Stack {
@@ -91,7 +90,7 @@ fn stack_dynamodb_0() -> Stack {
     // Keeps the anchors' values used even when no type of this stack needs them.
     let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
     stack.add("TGlobalTable", cfn::dynamodb::GlobalTable::new(vec![cfn::dynamodb::global_table::ReplicaSpecification::new("sample")]));
-    stack.add("TTable", cfn::dynamodb::Table::new(Val::<Json>::from(serde_json::json!({}))));
+    stack.add("TTable", cfn::dynamodb::Table::new(cdk_core::Val::<cdk_core::Json>::from(serde_json::json!({}))));
     stack
 }
 
@@ -493,7 +492,7 @@ fn stack_rds_0() -> Stack {
     stack.add("TCustomDbEngineVersion", cfn::rds::CustomDbEngineVersion::new("a", "a"));
     stack.add("TDbCluster", cfn::rds::DbCluster::new());
     stack.add("TDbClusterEndpoint", cfn::rds::DbClusterEndpoint::new("a", "a", cfn::rds::db_cluster_endpoint::CustomEndpointType::Reader));
-    stack.add("TDbClusterParameterGroup", cfn::rds::DbClusterParameterGroup::new("sample", "sample", Val::<Json>::from(serde_json::json!({}))));
+    stack.add("TDbClusterParameterGroup", cfn::rds::DbClusterParameterGroup::new("sample", "sample", cdk_core::Val::<cdk_core::Json>::from(serde_json::json!({}))));
     stack.add("TDbInstance", cfn::rds::DbInstance::new());
     stack.add("TDbParameterGroup", cfn::rds::DbParameterGroup::new("sample", "sample"));
     stack.add("TDbProxy", cfn::rds::DbProxy::new("a", cfn::rds::db_proxy::EngineFamily::Mysql, "arn:aws:iam::123456789012:role/sample", vec!["sample", "sample"]));
@@ -642,7 +641,7 @@ fn stack_ssm_0() -> Stack {
     let _ = (&vpc_id, &subnet_id, &sg_id, &role_arn);
     stack.add("TAssociation", cfn::ssm::Association::new("aaa"));
     stack.add("TCloudConnector", cfn::ssm::CloudConnector::new("a", "arn:aws:iam::123456789012:role/sample", cfn::ssm::cloud_connector::CloudConnectorConfiguration::new(cfn::ssm::cloud_connector::AzureConfiguration::new("aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa", "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa")), "arn:aws:config:a:000000000000:connector/a"));
-    stack.add("TDocument", cfn::ssm::Document::new(Val::<Json>::from(serde_json::json!({}))));
+    stack.add("TDocument", cfn::ssm::Document::new(cdk_core::Val::<cdk_core::Json>::from(serde_json::json!({}))));
     stack.add("TMaintenanceWindow", cfn::ssm::MaintenanceWindow::new(false, 1i64, "sample", 1i64, "aaa"));
     stack.add("TMaintenanceWindowTarget", cfn::ssm::MaintenanceWindowTarget::new("mw-aaaaaaaaaaaaaaaaa", cfn::ssm::maintenance_window_target::ResourceType::Instance, vec![cfn::ssm::maintenance_window_target::Targets::new(vec!["sample"], "a")]));
     stack.add("TMaintenanceWindowTask", cfn::ssm::MaintenanceWindowTask::new("mw-aaaaaaaaaaaaaaaaa", 1i64, cfn::ssm::maintenance_window_task::TaskType::Automation, "arn:aws:iam::123456789012:role/sample"));

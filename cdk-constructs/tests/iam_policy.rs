@@ -181,3 +181,28 @@ fn a_small_policy_passes_the_size_check() {
         ]
     );
 }
+
+#[test]
+fn size_is_counted_on_compact_json_with_references_estimated() {
+    let mut doc = PolicyDocument::new();
+    doc.add(Statement::allow([a("s3:GetObject"), a("s3:PutObject")]).on("arn:aws:s3:::photos/*"))
+        .unwrap();
+    let compact =
+        serde_json::to_string(&cdk_core::synth::format::to_json(&doc.to_value())).unwrap();
+    assert_eq!(doc.estimated_size(), compact.len());
+    // A `Fn::Sub` with pseudo parameters counts at their longest values, not at the template.
+    let mut with_sub = PolicyDocument::new();
+    with_sub
+        .add(
+            Statement::allow([a("ssm:GetParameters")]).on(cdk_core::fns::sub_plain(
+                "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app",
+            )),
+        )
+        .unwrap();
+    let longest = "arn:aws-us-gov:ssm:ap-southeast-5:123456789012:parameter/app";
+    let mut literal = PolicyDocument::new();
+    literal
+        .add(Statement::allow([a("ssm:GetParameters")]).on(longest))
+        .unwrap();
+    assert_eq!(with_sub.estimated_size(), literal.estimated_size());
+}

@@ -182,3 +182,35 @@ fn any_connectable_works_with_the_trait_methods() {
         .allow_to(&lb, Port::tcp(9090));
     assert_eq!(svc.security_group().rule_count(), 4);
 }
+
+#[test]
+fn public_http_is_marked_deliberate_for_checkov_but_ssh_is_not() {
+    let mut edge = SecurityGroup::new("vpc-1", "edge", "Edge");
+    edge.allow_from_any_ipv4(Port::tcp(80))
+        .allow_from_any_ipv4(Port::tcp_range(8000, 8100).unwrap())
+        .allow_from_any_ipv4(Port::tcp_range(1, 100).unwrap())
+        .allow_from_any_ipv4(Port::tcp(22))
+        .allow_from_any_ipv4(Port::udp(80));
+    let mut app = App::new();
+    app.add(Stack::new("S").with("Edge", edge));
+    let t = Template::synth(&mut app, "S").unwrap();
+    let json = t.to_json();
+    let skipped = |prefix: &str| {
+        json["Resources"][logical_id(&t, "AWS::EC2::SecurityGroupIngress", prefix)]["Metadata"]
+            ["checkov"]["skip"]
+            .as_array()
+            .map(|skips| {
+                skips
+                    .iter()
+                    .map(|s| s["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(skipped("EdgeIngressFromAnyIpv4Tcp80"), ["CKV_AWS_260"]);
+    assert_eq!(skipped("EdgeIngressFromAnyIpv4Tcp1To100"), ["CKV_AWS_260"]);
+    // Ranges without port 80, SSH and UDP are not what CKV_AWS_260 is about.
+    assert!(skipped("EdgeIngressFromAnyIpv4Tcp8000To8100").is_empty());
+    assert!(skipped("EdgeIngressFromAnyIpv4Tcp22").is_empty());
+    assert!(skipped("EdgeIngressFromAnyIpv4Udp80").is_empty());
+}

@@ -25,7 +25,7 @@ fn vpc() -> TieredVpc {
         .unwrap()
 }
 
-fn app() -> App {
+fn build_app(split: bool) -> App {
     let vpc = vpc();
     let cluster = EcsCluster::new();
     let photos = Bucket::new();
@@ -84,8 +84,14 @@ fn app() -> App {
     let _ = notifications.grant_send(&mut users);
     let _ = notifications.grant_consume(&mut orders);
     let _ = sessions.grant_read_items(&mut orders);
-    database.allow_connections_from(&orders);
-    cache.allow_connections_from(&orders);
+    if split {
+        // The client's stack holds the rules, so the shared stack does not depend on it.
+        database.grant_connect(&mut orders);
+        cache.grant_connect(&mut orders);
+    } else {
+        database.allow_connections_from(&orders);
+        cache.allow_connections_from(&orders);
+    }
 
     alb.route(
         &mut users,
@@ -100,7 +106,7 @@ fn app() -> App {
     )
     .unwrap();
 
-    let stack = Stack::new("Services")
+    let shared = Stack::new(if split { "Shared" } else { "Services" })
         .with("Network", vpc)
         .with("Cluster", cluster)
         .with("Photos", photos)
@@ -108,12 +114,25 @@ fn app() -> App {
         .with("Sessions", sessions)
         .with("ApiKey", api_key)
         .with("FeatureFlags", feature_flags)
-        .with("Alb", alb)
         .with("Database", database)
-        .with("Cache", cache)
-        .with("Users", users)
-        .with("Orders", orders);
-    App::new().with(stack)
+        .with("Cache", cache);
+    let services = |stack: Stack| {
+        stack
+            .with("Alb", alb)
+            .with("Users", users)
+            .with("Orders", orders)
+    };
+    if split {
+        App::new()
+            .with(shared)
+            .with(services(Stack::new("Services")))
+    } else {
+        App::new().with(services(shared))
+    }
+}
+
+fn app() -> App {
+    build_app(false)
 }
 
 fn synth() -> StackArtifact {
@@ -378,4 +397,20 @@ fn cfn_lint_passes_with_no_findings() {
         .path()
         .join(&assembly.stack("Services").unwrap().file_name);
     cdk_testkit::lint::cfn_lint(&[file]).unwrap();
+}
+
+#[test]
+fn split_into_a_shared_and_a_services_stack_it_still_lints() {
+    let dir = tempfile::tempdir().unwrap();
+    let assembly = build_app(true).synth().unwrap();
+    assembly.write(dir.path()).unwrap();
+    let names: Vec<&str> = assembly.stacks.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(names, ["Shared", "Services"]);
+    assert_eq!(assembly.stack("Services").unwrap().dependencies, ["Shared"]);
+    let files: Vec<_> = assembly
+        .stacks
+        .iter()
+        .map(|s| dir.path().join(&s.file_name))
+        .collect();
+    cdk_testkit::lint::cfn_lint(&files).unwrap();
 }

@@ -166,6 +166,45 @@ impl ResourceCore {
         self.logical_id.as_deref()
     }
 
+    /// Records that security scanner check `id` (checkov, e.g. `CKV_AWS_260`) is deliberately
+    /// not met by this resource, with the reason a reviewer reads: written to
+    /// `Metadata.checkov.skip` as `{id, comment}`, where checkov reports it as skipped instead
+    /// of failed. A second call with the same id replaces the reason.
+    pub fn skip_check(&mut self, id: impl Into<String>, reason: impl Into<String>) {
+        let (id, reason) = (id.into(), reason.into());
+        let checkov = self
+            .attributes
+            .metadata
+            .entry("checkov".to_string())
+            .or_insert_with(|| Value::Map(IndexMap::new()));
+        if !matches!(checkov, Value::Map(_)) {
+            // Whatever was set by hand under this key is not checkov's format.
+            *checkov = Value::Map(IndexMap::new());
+        }
+        let Value::Map(checkov) = checkov else {
+            return;
+        };
+        let skips = checkov
+            .entry("skip".to_string())
+            .or_insert_with(|| Value::List(Vec::new()));
+        if !matches!(skips, Value::List(_)) {
+            *skips = Value::List(Vec::new());
+        }
+        let Value::List(skips) = skips else {
+            return;
+        };
+        let entry = Value::Map(IndexMap::from([
+            ("id".to_string(), Value::String(id.clone())),
+            ("comment".to_string(), Value::String(reason)),
+        ]));
+        let same_id =
+            |v: &Value| matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.clone())));
+        match skips.iter_mut().find(|v| same_id(v)) {
+            Some(existing) => *existing = entry,
+            None => skips.push(entry),
+        }
+    }
+
     /// Adds a `DependsOn` on another node.
     pub fn add_dependency(&mut self, node: NodeId) {
         if !self.attributes.depends_on.contains(&node) {
@@ -262,6 +301,16 @@ pub trait Resource: Construct {
             .attributes
             .metadata
             .insert(key.into(), value.into());
+        self
+    }
+
+    /// Marks checkov check `id` as deliberately not met, with the reason a reviewer reads
+    /// (see [`ResourceCore::skip_check`]): `.skip_check("CKV_AWS_260", "public HTTP entry")`.
+    fn skip_check(mut self, id: impl Into<String>, reason: impl Into<String>) -> Self
+    where
+        Self: Sized,
+    {
+        self.core_mut().skip_check(id, reason);
         self
     }
 

@@ -208,3 +208,25 @@ fn functions_in_parameters_and_mappings_are_errors() {
     assert_eq!(e.0[1].path, "S/M");
     assert_eq!(e.0[1].message, "mapping values must be literal values");
 }
+
+#[test]
+fn skip_check_writes_checkov_metadata_next_to_other_metadata() {
+    let q = RawResource::new("AWS::SQS::Queue")
+        .override_logical_id("Q")
+        .metadata("Owner", "team-a")
+        .skip_check("CKV_AWS_27", "first reason")
+        .skip_check("CKV_AWS_158", "log group reason")
+        // The same id again replaces the reason instead of listing the check twice.
+        .skip_check("CKV_AWS_27", "encrypted with SQS-managed keys");
+    let t = synth(Stack::new("S").with("Q", q));
+    assert_eq!(
+        t["Resources"]["Q"]["Metadata"],
+        json!({
+            "Owner": "team-a",
+            "checkov": {"skip": [
+                {"id": "CKV_AWS_27", "comment": "encrypted with SQS-managed keys"},
+                {"id": "CKV_AWS_158", "comment": "log group reason"}
+            ]}
+        })
+    );
+}

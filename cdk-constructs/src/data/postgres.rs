@@ -1,9 +1,9 @@
 //! PostgreSQL on RDS: isolated subnets, password managed by Secrets Manager, encrypted, not
 //! public, backups kept, deletion protected, port 5432 open only to the groups admitted.
 
-use cdk_macros::Construct;
 use cdk_core::kind::SubnetId;
 use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
@@ -180,7 +180,17 @@ impl PostgresDatabase {
         }
     }
 
-    /// Admits `peer` on 5432.
+    /// Lets `client` connect: the ingress rule on this database's group and the egress rule on the
+    /// client's, both stored with the client. Use this when the client lives in a later stack
+    /// (rules stored here would make this stack depend on the client's).
+    pub fn grant_connect(&self, client: &mut (impl Connectable + ?Sized)) {
+        client
+            .security_group_mut()
+            .allow_to(self, Port::tcp(POSTGRES_PORT));
+    }
+
+    /// Admits `peer` on 5432; the rules are stored with the database (same stack as the client, or an
+    /// earlier one for the client: see [`Self::grant_connect`]).
     pub fn allow_connections_from(&mut self, peer: &dyn Connectable) -> &mut Self {
         self.security_group
             .allow_from(peer, Port::tcp(POSTGRES_PORT));
@@ -230,4 +240,3 @@ impl Connectable for PostgresDatabase {
         &mut self.security_group
     }
 }
-

@@ -1,9 +1,9 @@
 //! Redis on ElastiCache: a replication group in the isolated subnets, encrypted at rest and in
 //! transit, automatic failover, port 6379 open only to the groups admitted.
 
-use cdk_macros::Construct;
 use cdk_core::kind::SubnetId;
 use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::elasticache as cfn;
 use crate::error::ConstructError;
@@ -113,7 +113,17 @@ impl RedisCache {
         }
     }
 
-    /// Admits `peer` on 6379.
+    /// Lets `client` connect: the ingress rule on this cache's group and the egress rule on the
+    /// client's, both stored with the client. Use this when the client lives in a later stack
+    /// (rules stored here would make this stack depend on the client's).
+    pub fn grant_connect(&self, client: &mut (impl Connectable + ?Sized)) {
+        client
+            .security_group_mut()
+            .allow_to(self, Port::tcp(REDIS_PORT));
+    }
+
+    /// Admits `peer` on 6379; the rules are stored with the cache (same stack as the client, or an
+    /// earlier one for the client: see [`Self::grant_connect`]).
     pub fn allow_connections_from(&mut self, peer: &dyn Connectable) -> &mut Self {
         self.security_group.allow_from(peer, Port::tcp(REDIS_PORT));
         self
@@ -143,4 +153,3 @@ impl Connectable for RedisCache {
         &mut self.security_group
     }
 }
-

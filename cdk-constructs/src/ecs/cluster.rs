@@ -1,9 +1,9 @@
 //! ECS clusters for Fargate: both Fargate capacity providers, a default strategy, Container
 //! Insights on.
 
-use cdk_macros::Construct;
 use cdk_core::kind::ClusterArn;
 use cdk_core::{Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::ecs as cfn;
 use crate::iam::value::{list, num, obj, raw, s};
@@ -148,4 +148,3 @@ impl EcsCluster {
         &mut self.resource
     }
 }
-

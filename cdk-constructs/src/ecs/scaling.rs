@@ -1,7 +1,7 @@
 //! Target-tracking autoscaling of a service's desired count.
 
-use cdk_macros::Construct;
 use cdk_core::{fns, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::applicationautoscaling as cfn;
 use crate::cfn::applicationautoscaling::{scalable_target, scaling_policy};
@@ -129,4 +129,3 @@ impl ServiceScaling {
         ServiceScaling { target, policy }
     }
 }
-

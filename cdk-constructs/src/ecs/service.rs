@@ -1,9 +1,9 @@
 //! Fargate services: task definition, containers, roles, logs, security group, circuit
 //! breaker, autoscaling; the service runs in the VPC's private subnets without public IPs.
 
-use cdk_macros::Construct;
 use cdk_core::kind::SubnetId;
 use cdk_core::{NodeId, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use super::cluster::EcsCluster;
 use super::container::{push_unique, Container};
@@ -376,9 +376,19 @@ impl EcsService {
         &self.roles
     }
 
-    /// The roles, mutably (to grant to the execution role, attach managed policies).
-    pub fn roles_mut(&mut self) -> &mut TaskRoles {
-        &mut self.roles
+    /// Grants `statement` to the execution role (e.g. a KMS key that encrypts a secret the
+    /// task reads); the service waits for it like for the task role's grants. There is no
+    /// mutable access to the roles themselves, so no grant can bypass that dependency.
+    pub fn grant_to_execution_role(&mut self, statement: CheckedStatement) -> Grant {
+        let grant = self.roles.execution_role_mut().grant(statement);
+        self.resource.core_mut().add_dependency(grant.policy);
+        grant
+    }
+
+    /// Attaches a managed policy (by ARN) to the task role, for permissions that do not fit
+    /// in its inline policy. The role, and so the task definition, waits for the policy.
+    pub fn attach_managed_policy_to_task_role(&mut self, arn: impl Into<Val<String>>) {
+        self.roles.task_role_mut().attach_managed_policy(arn);
     }
 
     /// The log group.
@@ -432,7 +442,6 @@ impl EcsService {
         // ECS refuses a target group that no listener uses yet.
         core.add_dependency(rule);
     }
-
 }
 
 impl Grantee for EcsService {
@@ -451,4 +460,3 @@ impl Connectable for EcsService {
         &mut self.security_group
     }
 }
-

@@ -4,7 +4,7 @@
 //! path / host routes to ECS services with deterministic rule priorities.
 
 use cdk_core::kind::{CertificateArn, LoadBalancerArn, SubnetId, VpcId};
-use cdk_core::{CostItem, Resource, Val, Value};
+use cdk_core::{Child, ChildId, ChildMut, Construct, CostItem, Resource, Val, Value};
 use indexmap::IndexMap;
 
 use super::priority::PriorityAllocator;
@@ -13,7 +13,7 @@ use crate::cfn::elasticloadbalancingv2 as cfn;
 use crate::cfn::elasticloadbalancingv2::listener;
 use crate::ecs::EcsService;
 use crate::error::ConstructError;
-use crate::iam::value::{construct_children, list, num, obj, raw, s};
+use crate::iam::value::{list, num, obj, raw, s};
 use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
 use crate::pricing;
 
@@ -170,28 +170,75 @@ impl AlbBuilder {
         };
         Ok(ApplicationLoadBalancer {
             security_group,
-            resource,
+            resource: LoadBalancerResource {
+                resource,
+                azs: self.subnets.len(),
+            },
             http,
             https,
             routes: IndexMap::new(),
             allocator: PriorityAllocator::new(),
             vpc_id: self.vpc_id,
-            azs: self.subnets.len(),
         })
     }
 }
 
-/// An internet-facing application load balancer with routes to ECS services.
+/// The load balancer resource and its fixed monthly cost (a small hand-written `Construct`, so
+/// that synthesis reports the cost).
 #[derive(Debug, Clone)]
+pub struct LoadBalancerResource {
+    resource: cfn::LoadBalancer,
+    azs: usize,
+}
+
+impl Construct for LoadBalancerResource {
+    fn construct_type(&self) -> &str {
+        "elbv2::LoadBalancerResource"
+    }
+    fn children(&self) -> Vec<Child<'_>> {
+        vec![Child {
+            id: ChildId::from("Resource"),
+            node: &self.resource,
+        }]
+    }
+    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
+        vec![ChildMut {
+            id: ChildId::from("Resource"),
+            node: &mut self.resource,
+        }]
+    }
+    fn costs(&self) -> Vec<CostItem> {
+        vec![
+            CostItem {
+                item: "Application load balancer (hours only, LCUs extra)".into(),
+                count: 1,
+                usd_per_month_each: pricing::monthly(pricing::ALB_USD_PER_HOUR),
+            },
+            CostItem {
+                item: "Public IPv4 address of a load balancer node".into(),
+                count: self.azs as u32,
+                usd_per_month_each: pricing::monthly(pricing::PUBLIC_IPV4_USD_PER_HOUR),
+            },
+        ]
+    }
+}
+
+/// An internet-facing application load balancer with routes to ECS services.
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "elbv2::ApplicationLoadBalancer")]
 pub struct ApplicationLoadBalancer {
     security_group: SecurityGroup,
-    resource: cfn::LoadBalancer,
+    #[construct(id = "Resource")]
+    resource: LoadBalancerResource,
+    #[construct(id = "HttpListener")]
     http: cfn::Listener,
+    #[construct(id = "HttpsListener")]
     https: Option<cfn::Listener>,
     routes: IndexMap<String, RouteTarget>,
+    #[construct(skip)]
     allocator: PriorityAllocator,
+    #[construct(skip)]
     vpc_id: Val<VpcId>,
-    azs: usize,
 }
 
 impl ApplicationLoadBalancer {
@@ -212,17 +259,17 @@ impl ApplicationLoadBalancer {
 
     /// The load balancer's ARN.
     pub fn arn(&self) -> Val<LoadBalancerArn> {
-        self.resource.ref_()
+        self.resource.resource.ref_()
     }
 
     /// The DNS name clients connect to.
     pub fn dns_name(&self) -> Val<String> {
-        self.resource.attr_dns_name()
+        self.resource.resource.attr_dns_name()
     }
 
     /// The hosted zone of the DNS name (for Route 53 alias records).
     pub fn canonical_hosted_zone_id(&self) -> Val<String> {
-        self.resource.attr_canonical_hosted_zone_id()
+        self.resource.resource.attr_canonical_hosted_zone_id()
     }
 
     /// The listener routes are attached to (HTTPS when there is a certificate).
@@ -286,21 +333,6 @@ impl ApplicationLoadBalancer {
             .map(|(k, t)| (k.clone(), t.priority()))
             .collect()
     }
-
-    fn monthly_costs(&self) -> Vec<CostItem> {
-        vec![
-            CostItem {
-                item: "Application load balancer (hours only, LCUs extra)".into(),
-                count: 1,
-                usd_per_month_each: pricing::monthly(pricing::ALB_USD_PER_HOUR),
-            },
-            CostItem {
-                item: "Public IPv4 address of a load balancer node".into(),
-                count: self.azs as u32,
-                usd_per_month_each: pricing::monthly(pricing::PUBLIC_IPV4_USD_PER_HOUR),
-            },
-        ]
-    }
 }
 
 impl Connectable for ApplicationLoadBalancer {
@@ -311,16 +343,3 @@ impl Connectable for ApplicationLoadBalancer {
         &mut self.security_group
     }
 }
-
-construct_children!(
-    ApplicationLoadBalancer,
-    "elbv2::ApplicationLoadBalancer",
-    [
-        "SecurityGroup" => security_group,
-        "Resource" => resource,
-        "HttpListener" => http,
-        "HttpsListener" => https,
-        "Routes" => routes,
-    ],
-    costs = monthly_costs
-);

@@ -4,6 +4,6 @@ mod alb;
 mod priority;
 mod route;
 
-pub use alb::{AlbBuilder, ApplicationLoadBalancer, TLS_POLICY};
+pub use alb::{AlbBuilder, ApplicationLoadBalancer, LoadBalancerResource, TLS_POLICY};
 pub use priority::{PriorityAllocator, PRIORITY_RANGE, PRIORITY_STEP};
 pub use route::{Route, RouteTarget};

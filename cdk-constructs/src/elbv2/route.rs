@@ -1,8 +1,8 @@
 //! Routes from a listener to a service: conditions, health check, target group and rule.
 
-use cdk_macros::Construct;
 use cdk_core::kind::{ListenerArn, TargetGroupArn, VpcId};
 use cdk_core::{NodeId, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::elasticloadbalancingv2 as cfn;
 use crate::cfn::elasticloadbalancingv2::listener_rule;
@@ -214,4 +214,3 @@ impl RouteTarget {
         self.rule.core().node()
     }
 }
-

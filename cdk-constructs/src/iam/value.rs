@@ -34,33 +34,3 @@ pub(crate) fn num(n: impl Into<i64>) -> Value {
 pub(crate) fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
 }
-
-/// Implements `Construct` for a construct whose children are some of its fields (each field a
-/// construct, `Option`, `Vec` or map of them), like `#[derive(Construct)]`, with optional
-/// `annotations` and `costs` methods of the type.
-macro_rules! construct_children {
-    ($ty:ty, $name:literal, [$($id:literal => $field:ident),* $(,)?] $(, annotations = $ann:ident)? $(, costs = $costs:ident)?) => {
-        impl cdk_core::Construct for $ty {
-            fn construct_type(&self) -> &str {
-                $name
-            }
-            fn children(&self) -> Vec<cdk_core::Child<'_>> {
-                let mut out = Vec::new();
-                $(cdk_core::ConstructField::push_children(&self.$field, $id, &mut out);)*
-                out
-            }
-            fn children_mut(&mut self) -> Vec<cdk_core::ChildMut<'_>> {
-                let mut out = Vec::new();
-                $(cdk_core::ConstructField::push_children_mut(&mut self.$field, $id, &mut out);)*
-                out
-            }
-            $(fn annotations(&self) -> Vec<cdk_core::Annotation> {
-                self.$ann()
-            })?
-            $(fn costs(&self) -> Vec<cdk_core::CostItem> {
-                self.$costs()
-            })?
-        }
-    };
-}
-pub(crate) use construct_children;

@@ -230,10 +230,22 @@ impl SecurityGroup {
 
     /// Admits `port` from every IPv4 address (0.0.0.0/0): the one way to open a group to the
     /// internet, named so that it stands out in review.
+    ///
+    /// Public HTTP (a range containing port 80, checkov's `CKV_AWS_260`) is marked as
+    /// deliberate in the rule's metadata, since this call is the explicit opt-in; SSH and RDP
+    /// (`CKV_AWS_24`, `CKV_AWS_25`) stay flagged: those belong behind a bastion or SSM.
     pub fn allow_from_any_ipv4(&mut self, port: Port) -> &mut Self {
-        let ingress = ingress_rule(self.group_id(), port)
+        let mut ingress = ingress_rule(self.group_id(), port)
             .cidr_ip("0.0.0.0/0")
             .description(description(&format!("{port} from anywhere (IPv4)")));
+        if port.protocol() == Protocol::Tcp && port.from_port() <= 80 && 80 <= port.to_port() {
+            ingress = ingress.skip_check(
+                "CKV_AWS_260",
+                "Public HTTP was requested explicitly with allow_from_any_ipv4: an \
+                 internet-facing entry point such as a load balancer listener (which should \
+                 redirect to HTTPS).",
+            );
+        }
         self.push(
             format!("IngressFromAnyIpv4{}", port.id_fragment()).into(),
             Rule::Ingress(ingress),

@@ -1,8 +1,8 @@
 //! DynamoDB tables: on-demand, encrypted with the AWS managed key, point-in-time recovery and
 //! deletion protection on, with typed item read / write grants.
 
-use cdk_macros::Construct;
 use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::dynamodb as cfn;
 use crate::error::ConstructError;
@@ -151,4 +151,3 @@ impl Table {
         &self.resource
     }
 }
-

@@ -1,8 +1,8 @@
 //! CloudWatch Logs log groups that always expire their events unless told otherwise.
 
-use cdk_macros::Construct;
 use cdk_core::kind::LogGroupName;
 use cdk_core::{RemovalPolicy, Resource, Val};
+use cdk_macros::Construct;
 
 use crate::cfn::logs as cfn;
 use crate::error::ConstructError;
@@ -134,4 +134,3 @@ impl LogGroup {
         &mut self.resource
     }
 }
-

@@ -1,8 +1,8 @@
 //! S3 buckets, private and encrypted, reachable over TLS only, with typed grants.
 
-use cdk_macros::Construct;
 use cdk_core::kind::BucketName;
 use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::s3 as cfn;
 use crate::iam::value::{list, obj, raw, s};
@@ -151,4 +151,3 @@ impl Bucket {
 fn objects_of(bucket_arn: &Val<String>) -> Val<String> {
     fns::join("", vec![bucket_arn.clone(), Val::from("/*")])
 }
-

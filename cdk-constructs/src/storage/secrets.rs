@@ -1,8 +1,8 @@
 //! Secrets Manager secrets whose value is generated, never written in the template.
 
-use cdk_macros::Construct;
 use cdk_core::kind::SecretArn;
 use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
 use crate::iam::value::{num, obj, raw, s};
@@ -90,4 +90,3 @@ impl Secret {
         &self.resource
     }
 }
-

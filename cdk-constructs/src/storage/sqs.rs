@@ -1,8 +1,8 @@
 //! SQS queues, encrypted with SQS-managed keys, with an optional dead-letter queue and typed
 //! send / consume grants.
 
-use cdk_macros::Construct;
 use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::sqs as cfn;
 use crate::error::ConstructError;
@@ -125,4 +125,3 @@ impl Queue {
         &self.resource
     }
 }
-

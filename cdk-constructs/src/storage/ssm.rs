@@ -1,12 +1,12 @@
 //! SSM Parameter Store parameters and parameter paths, with typed read grants.
 
-use cdk_macros::Construct;
 use cdk_core::kind::ParameterName;
 use cdk_core::{fns, Resource, Val, Value};
+use cdk_macros::Construct;
 
 use crate::cfn::ssm as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{raw};
+use crate::iam::value::raw;
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
 
 /// ARN of the parameter named `name`. Parameter names with a path start with `/`, which the
@@ -99,7 +99,6 @@ impl SsmParameter {
         &mut self.resource
     }
 }
-
 
 /// A parameter hierarchy such as `/orders/`: read grants on every parameter below it, for
 /// services that load their configuration by path.

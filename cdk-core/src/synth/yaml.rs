@@ -29,7 +29,8 @@ fn pad(out: &mut String, n: usize) {
 
 /// Writes `v`; `indent` is the column of the key (map value), of the dash (sequence item) or 0.
 fn node(out: &mut String, v: &Y, indent: usize, pos: Pos) -> Result<(), String> {
-    // Column of the content of a nested block collection / multi-line scalar.
+    // Column of the content of a nested block collection / multi-line scalar (block scalar
+    // lines are never put at column 0, where a line `---` would end the document).
     let inner = if pos == Pos::Top { 0 } else { indent + 2 };
     let lead = if pos == Pos::MapValue { " " } else { "" };
     match v {
@@ -69,7 +70,7 @@ fn node(out: &mut String, v: &Y, indent: usize, pos: Pos) -> Result<(), String> 
                 }
                 other => {
                     out.push(' ');
-                    out.push_str(&scalar(other, inner)?);
+                    out.push_str(&scalar(other, inner.max(2))?);
                     out.push('\n');
                     Ok(())
                 }
@@ -77,7 +78,7 @@ fn node(out: &mut String, v: &Y, indent: usize, pos: Pos) -> Result<(), String> 
         }
         other => {
             out.push_str(lead);
-            out.push_str(&scalar(other, inner)?);
+            out.push_str(&scalar(other, inner.max(2))?);
             out.push('\n');
             Ok(())
         }
@@ -97,7 +98,7 @@ fn entries(
         let Y::String(key) = k else {
             return Err("template keys must be strings".to_string());
         };
-        out.push_str(&string(key, col + 2));
+        out.push_str(&key_text(key)?);
         out.push(':');
         node(out, v, col, Pos::MapValue)?;
     }
@@ -143,6 +144,22 @@ fn number(n: &serde_norway::Number) -> String {
             s + ".0"
         }
     }
+}
+
+/// A mapping key: always on one line (a block scalar cannot be an implicit key).
+fn key_text(key: &str) -> Result<String, String> {
+    let text = if key.contains('\n') {
+        double_quoted(key)
+    } else {
+        string(key, 0)
+    };
+    // YAML limits implicit keys to 1024 characters.
+    if text.chars().count() > 1024 {
+        return Err(format!(
+            "a mapping key is longer than 1024 characters: {key:.40}..."
+        ));
+    }
+    Ok(text)
 }
 
 /// A string, plain when no YAML reader can mistake it, else quoted.
@@ -294,6 +311,17 @@ mod tests {
         }
         assert_eq!(text("it's: here"), "'it''s: here'\n");
         assert_eq!(text("bell\u{7}"), "\"bell\\u0007\"\n");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_reads_back_unchanged(s in "\\PC*|[ -~\n\t\r]{0,40}", key in "[ -~]{1,10}") {
+            let mut m = serde_norway::Mapping::new();
+            m.insert(Y::String(key.clone()), Y::Sequence(vec![Y::String(s.clone())]));
+            let text = emit(&Y::Mapping(m.clone())).unwrap();
+            let read: Y = serde_norway::from_str(&text).unwrap();
+            proptest::prop_assert_eq!(read, Y::Mapping(m), "{}", text);
+        }
     }
 
     #[test]
