@@ -37,13 +37,21 @@ struct Scope {
 
 impl Scope {
     fn new(locals: HashSet<String>, local_prefix: String) -> Scope {
-        Scope { locals, local_prefix, imports: BTreeSet::new() }
+        Scope {
+            locals,
+            local_prefix,
+            imports: BTreeSet::new(),
+        }
     }
 
     fn core(&mut self, name: &'static str) -> String {
         let path = match name {
             "List" | "Map" | "Json" => "cdk_core::kind",
-            n if n.ends_with("Id") || n.ends_with("Arn") || n.ends_with("Name") || n == "AvailabilityZone" => {
+            n if n.ends_with("Id")
+                || n.ends_with("Arn")
+                || n.ends_with("Name")
+                || n == "AvailabilityZone" =>
+            {
                 "cdk_core::kind"
             }
             _ => "cdk_core",
@@ -79,7 +87,12 @@ impl Scope {
     fn use_lines(&self, indent: &str) -> String {
         let mut out = String::new();
         for path in ["cdk_core", "cdk_core::kind"] {
-            let names: Vec<&str> = self.imports.iter().filter(|(p, _)| *p == path).map(|(_, n)| *n).collect();
+            let names: Vec<&str> = self
+                .imports
+                .iter()
+                .filter(|(p, _)| *p == path)
+                .map(|(_, n)| *n)
+                .collect();
             match names.as_slice() {
                 [] => {}
                 [one] => {
@@ -166,16 +179,33 @@ fn resource(out: &mut String, scope: &mut Scope, r: &Resource) {
     let _ = writeln!(out, "pub struct {name} {{\n    core: {rc},\n}}\n");
     let _ = writeln!(out, "resource!({name});\n");
     let _ = writeln!(out, "impl {name} {{");
-    let _ = writeln!(out, "    /// CloudFormation type name.\n    pub const TYPE: &'static str = {};", lit(&r.type_name));
+    let _ = writeln!(
+        out,
+        "    /// CloudFormation type name.\n    pub const TYPE: &'static str = {};",
+        lit(&r.type_name)
+    );
     let required: Vec<&Prop> = r.required.iter().map(|&i| &r.props[i]).collect();
     let local = unique_local("core", &required);
     constructor(out, scope, "resource", &required, &r.notes);
     let m = if required.is_empty() { "" } else { "mut " };
-    let _ = writeln!(out, "        let {m}{local} = {rc}::new(Self::TYPE, {tf}::{});", r.tag_format);
+    let _ = writeln!(
+        out,
+        "        let {m}{local} = {rc}::new(Self::TYPE, {tf}::{});",
+        r.tag_format
+    );
     for p in &required {
-        let _ = writeln!(out, "        {local}.set({}, {}.into());", lit(&p.cfn), p.rust);
+        let _ = writeln!(
+            out,
+            "        {local}.set({}, {}.into());",
+            lit(&p.cfn),
+            p.rust
+        );
     }
-    let field = if local == "core" { local.clone() } else { format!("core: {local}") };
+    let field = if local == "core" {
+        local.clone()
+    } else {
+        format!("core: {local}")
+    };
     let _ = writeln!(out, "        {name} {{ {field} }}\n    }}");
     for p in r.props.iter().filter(|p| !p.required) {
         setter(out, scope, p, "core");
@@ -200,9 +230,19 @@ fn unique_local(base: &str, args: &[&Prop]) -> String {
     name
 }
 
-fn constructor(out: &mut String, scope: &mut Scope, what: &str, required: &[&Prop], notes: &[String]) {
+fn constructor(
+    out: &mut String,
+    scope: &mut Scope,
+    what: &str,
+    required: &[&Prop],
+    notes: &[String],
+) {
     out.push('\n');
-    doc(out, "    ", &format!("Creates the {what} with its required properties."));
+    doc(
+        out,
+        "    ",
+        &format!("Creates the {what} with its required properties."),
+    );
     if !required.is_empty() {
         doc(out, "    ", "");
     }
@@ -213,7 +253,10 @@ fn constructor(out: &mut String, scope: &mut Scope, what: &str, required: &[&Pro
         doc(out, "    ", "");
         doc(out, "    ", note);
     }
-    let args: Vec<String> = required.iter().map(|p| format!("{}: impl Into<{}>", p.rust, scope.val(&p.ty))).collect();
+    let args: Vec<String> = required
+        .iter()
+        .map(|p| format!("{}: impl Into<{}>", p.rust, scope.val(&p.ty)))
+        .collect();
     // Non-generic functions are marked inline so that only the ones a program uses are compiled
     // (in the using crate); generic ones are instantiated on use anyway.
     if args.is_empty() {
@@ -245,7 +288,11 @@ fn setter(out: &mut String, scope: &mut Scope, p: &Prop, field: &str) {
 
 fn attr(out: &mut String, scope: &mut Scope, a: &Attr) {
     let val = scope.val(&a.ty);
-    let call = if matches!(a.ty, Ty::List(_)) { "get_att_list" } else { "get_att" };
+    let call = if matches!(a.ty, Ty::List(_)) {
+        "get_att_list"
+    } else {
+        "get_att"
+    };
     let _ = writeln!(
         out,
         "\n    /// `Fn::GetAtt` `{}`.\n    #[inline]\n    pub fn {}(&self) -> {val} {{\n        self.core.{call}({})\n    }}",
@@ -272,7 +319,11 @@ fn submodule(out: &mut String, r: &Resource) {
             TypeDef::Enum(e) => enumeration(&mut body, e),
         }
     }
-    let _ = writeln!(out, "\n/// Property types of [`{}`].\npub mod {} {{", r.rust_name, r.module);
+    let _ = writeln!(
+        out,
+        "\n/// Property types of [`{}`].\npub mod {} {{",
+        r.rust_name, r.module
+    );
     out.push_str(&scope.use_lines("    "));
     out.push_str(&body);
     let _ = writeln!(out, "}}");
@@ -283,9 +334,20 @@ fn structure(out: &mut String, scope: &mut Scope, r: &Resource, s: &StructDef) {
     out.push('\n');
     let text = doc_text(&s.doc);
     let head = format!("`{}.{}`", r.type_name, s.cfn);
-    doc(out, "    ", &if text.is_empty() { format!("{head}.") } else { format!("{head}: {text}") });
+    doc(
+        out,
+        "    ",
+        &if text.is_empty() {
+            format!("{head}.")
+        } else {
+            format!("{head}: {text}")
+        },
+    );
     let props_ty = scope.core("Props");
-    let _ = writeln!(out, "    pub struct {name} {{\n        props: {props_ty},\n    }}\n");
+    let _ = writeln!(
+        out,
+        "    pub struct {name} {{\n        props: {props_ty},\n    }}\n"
+    );
     let _ = writeln!(out, "    property_struct!({name});\n");
     let _ = writeln!(out, "    impl {name} {{");
     let required: Vec<&Prop> = s.props.iter().filter(|p| p.required).collect();
@@ -296,9 +358,18 @@ fn structure(out: &mut String, scope: &mut Scope, r: &Resource, s: &StructDef) {
     let m = if required.is_empty() { "" } else { "mut " };
     let _ = writeln!(out, "            let {m}{local} = {props_ty}::new();");
     for p in &required {
-        let _ = writeln!(out, "            {local}.set({}, {}.into());", lit(&p.cfn), p.rust);
+        let _ = writeln!(
+            out,
+            "            {local}.set({}, {}.into());",
+            lit(&p.cfn),
+            p.rust
+        );
     }
-    let field = if local == "props" { local.clone() } else { format!("props: {local}") };
+    let field = if local == "props" {
+        local.clone()
+    } else {
+        format!("props: {local}")
+    };
     let _ = writeln!(out, "            {name} {{ {field} }}\n        }}");
     for p in s.props.iter().filter(|p| !p.required) {
         let mut set = String::new();
@@ -312,7 +383,15 @@ fn enumeration(out: &mut String, e: &EnumDef) {
     let name = &e.name;
     out.push('\n');
     let text = doc_text(&e.doc);
-    doc(out, "    ", &if text.is_empty() { "Allowed values.".to_string() } else { text });
+    doc(
+        out,
+        "    ",
+        &if text.is_empty() {
+            "Allowed values.".to_string()
+        } else {
+            text
+        },
+    );
     let _ = writeln!(out, "    pub enum {name} {{");
     for (v, s) in &e.variants {
         let _ = writeln!(out, "        /// `{}`\n        {v},", s.replace('`', "'"));
@@ -326,7 +405,13 @@ fn enumeration(out: &mut String, e: &EnumDef) {
 
 fn indent(text: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { "\n".to_string() } else { format!("    {l}\n") })
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
         .collect()
 }
 
@@ -336,7 +421,12 @@ pub fn mod_rs(services: &[Service]) -> String {
     out.push_str(MOD_DOC);
     out.push_str(MACROS);
     for s in services {
-        let _ = writeln!(out, "\n#[cfg(feature = {})]\npub mod {};", lit(&s.module), s.module);
+        let _ = writeln!(
+            out,
+            "\n#[cfg(feature = {})]\n#[rustfmt::skip]\npub mod {};",
+            lit(&s.module),
+            s.module
+        );
     }
     out
 }
@@ -354,14 +444,18 @@ macro_rules! resource {
         impl ::std::clone::Clone for $t {
             #[inline]
             fn clone(&self) -> Self {
-                $t { core: self.core.clone() }
+                $t {
+                    core: self.core.clone(),
+                }
             }
         }
 
         impl ::std::fmt::Debug for $t {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(::std::stringify!($t)).field(&self.core).finish()
+                f.debug_tuple(::std::stringify!($t))
+                    .field(&self.core)
+                    .finish()
             }
         }
     };
@@ -375,14 +469,18 @@ macro_rules! property_struct {
         impl ::std::clone::Clone for $t {
             #[inline]
             fn clone(&self) -> Self {
-                $t { props: self.props.clone() }
+                $t {
+                    props: self.props.clone(),
+                }
             }
         }
 
         impl ::std::fmt::Debug for $t {
             #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_tuple(::std::stringify!($t)).field(&self.props).finish()
+                f.debug_tuple(::std::stringify!($t))
+                    .field(&self.props)
+                    .finish()
             }
         }
 

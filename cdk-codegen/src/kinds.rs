@@ -125,7 +125,9 @@ pub fn prop_kind(site: &PropSite<'_>, is_list: bool) -> Option<&'static str> {
         ("NetworkAclId", false) if service == "EC2" => "NetworkAclId",
         ("AllocationId", false) if service == "EC2" => "EipAllocationId",
         ("ExecutionRoleArn" | "TaskRoleArn", false) if service == "ECS" => "RoleArn",
-        ("RoleARN" | "RoleArn", false) if service == "ECS" || service == "ApplicationAutoScaling" => {
+        ("RoleARN" | "RoleArn", false)
+            if service == "ECS" || service == "ApplicationAutoScaling" =>
+        {
             "RoleArn"
         }
         ("TargetGroupArn", false) => "TargetGroupArn",
@@ -152,4 +154,118 @@ pub fn prop_kind(site: &PropSite<'_>, is_list: bool) -> Option<&'static str> {
         _ => return None,
     };
     Some(kind)
+}
+
+/// Types whose every property (objects expanded to their leaves) is a `Fn::GetAtt` attribute:
+/// the list cfn-lint 1.58.0 keeps (`cfnlint/schema/_getatts.py`), mirroring CloudFormation's
+/// behaviour for these older types.
+pub const ALL_PROPERTY_ATTRIBUTES: &[&str] = &[
+    "AWS::Amplify::Branch",
+    "AWS::Amplify::Domain",
+    "AWS::AppSync::DomainName",
+    "AWS::AppSync::FunctionConfiguration",
+    "AWS::AppSync::Resolver",
+    "AWS::AutoScaling::AutoScalingGroup",
+    "AWS::Backup::BackupSelection",
+    "AWS::Backup::BackupVault",
+    "AWS::Backup::LogicallyAirGappedBackupVault",
+    "AWS::CodeArtifact::Domain",
+    "AWS::CodeArtifact::Repository",
+    "AWS::EC2::CapacityReservation",
+    "AWS::EC2::Instance",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::VPC",
+    "AWS::EFS::MountTarget",
+    "AWS::EKS::Nodegroup",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer",
+    "AWS::Events::EventBus",
+    "AWS::EventSchemas::Discoverer",
+    "AWS::EventSchemas::Registry",
+    "AWS::EventSchemas::Schema",
+    "AWS::GameLift::GameSessionQueue",
+    "AWS::GameLift::MatchmakingConfiguration",
+    "AWS::GameLift::MatchmakingRuleSet",
+    "AWS::Grafana::Workspace",
+    "AWS::Greengrass::ConnectorDefinition",
+    "AWS::Greengrass::CoreDefinition",
+    "AWS::Greengrass::DeviceDefinition",
+    "AWS::Greengrass::FunctionDefinition",
+    "AWS::Greengrass::Group",
+    "AWS::Greengrass::LoggerDefinition",
+    "AWS::Greengrass::ResourceDefinition",
+    "AWS::Greengrass::SubscriptionDefinition",
+    "AWS::ImageBuilder::Component",
+    "AWS::ImageBuilder::ContainerRecipe",
+    "AWS::ImageBuilder::DistributionConfiguration",
+    "AWS::ImageBuilder::ImagePipeline",
+    "AWS::ImageBuilder::ImageRecipe",
+    "AWS::ImageBuilder::InfrastructureConfiguration",
+    "AWS::ManagedBlockchain::Node",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBParameterGroup",
+    "AWS::RedshiftServerless::Workgroup",
+    "AWS::RoboMaker::RobotApplication",
+    "AWS::RoboMaker::SimulationApplication",
+    "AWS::Route53Resolver::ResolverRule",
+    "AWS::Route53Resolver::ResolverRuleAssociation",
+    "AWS::S3::AccessPoint",
+    "AWS::SageMaker::DataQualityJobDefinition",
+    "AWS::SageMaker::ModelBiasJobDefinition",
+    "AWS::SageMaker::ModelExplainabilityJobDefinition",
+    "AWS::SageMaker::ModelQualityJobDefinition",
+    "AWS::SageMaker::MonitoringSchedule",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::SSM::Parameter",
+    "AWS::StepFunctions::Activity",
+];
+
+/// Writable properties that are also `Fn::GetAtt` attributes (cfn-lint 1.58.0's exceptions).
+pub fn extra_attributes(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "AWS::AppMesh::GatewayRoute" => &[
+            "GatewayRouteName",
+            "MeshName",
+            "MeshOwner",
+            "VirtualGatewayName",
+        ],
+        "AWS::AppMesh::Mesh" => &["MeshName"],
+        "AWS::AppMesh::Route" => &["MeshName", "MeshOwner", "RouteName", "VirtualRouterName"],
+        "AWS::AppMesh::VirtualGateway" => &["MeshName", "MeshOwner", "VirtualGatewayName"],
+        "AWS::AppMesh::VirtualNode" => &["MeshName", "MeshOwner", "VirtualNodeName"],
+        "AWS::AppMesh::VirtualRouter" => &["MeshName", "MeshOwner", "VirtualRouterName"],
+        "AWS::AppMesh::VirtualService" => &["MeshName", "MeshOwner", "VirtualServiceName"],
+        "AWS::AppSync::DataSource" => &["Name"],
+        "AWS::Cloud9::EnvironmentEC2" => &["Name"],
+        "AWS::CloudWatch::InsightRule" => &["RuleName"],
+        "AWS::DocDB::DBCluster" => &["Port"],
+        "AWS::Greengrass::Group" => &["Name", "RoleArn"],
+        "AWS::IoT1Click::Device" => &["Enabled"],
+        "AWS::IoT1Click::Placement" => &["PlacementName", "ProjectName"],
+        "AWS::IoT1Click::Project" => &["ProjectName"],
+        "AWS::Kinesis::StreamConsumer" => &["ConsumerName", "StreamARN"],
+        "AWS::ManagedBlockchain::Member" => &["NetworkId"],
+        "AWS::MediaConvert::JobTemplate"
+        | "AWS::MediaConvert::Preset"
+        | "AWS::MediaConvert::Queue" => &["Name"],
+        "AWS::MediaLive::Input" => &["Destinations", "Sources"],
+        "AWS::OpsWorks::Instance" => &["AvailabilityZone"],
+        "AWS::OpsWorks::UserProfile" => &["SshUsername"],
+        "AWS::Route53Resolver::ResolverEndpoint" => &["Direction", "Name"],
+        "AWS::SageMaker::CodeRepository" => &["CodeRepositoryName"],
+        "AWS::SageMaker::Endpoint" => &["EndpointName"],
+        "AWS::SageMaker::EndpointConfig" => &["EndpointConfigName"],
+        "AWS::SageMaker::Model" => &["ModelName"],
+        "AWS::SageMaker::NotebookInstance" => &["NotebookInstanceName"],
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig" => {
+            &["NotebookInstanceLifecycleConfigName"]
+        }
+        "AWS::SageMaker::Workteam" => &["WorkteamName"],
+        "AWS::ServiceDiscovery::Service" => &["Name"],
+        "AWS::Transfer::User" => &["ServerId", "UserName"],
+        _ => &[],
+    }
 }

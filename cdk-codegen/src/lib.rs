@@ -21,8 +21,23 @@ pub const CFN_LINT_VERSION: &str = "1.58.0";
 
 /// Services in cdk-constructs' default features: what our own constructs and examples use.
 pub const DEFAULT_SERVICES: &[&str] = &[
-    "ec2", "ecs", "iam", "elasticloadbalancingv2", "logs", "ssm", "s3", "sqs", "secretsmanager",
-    "rds", "elasticache", "dynamodb", "applicationautoscaling", "kms", "ecr", "cloudwatch", "sns",
+    "ec2",
+    "ecs",
+    "iam",
+    "elasticloadbalancingv2",
+    "logs",
+    "ssm",
+    "s3",
+    "sqs",
+    "secretsmanager",
+    "rds",
+    "elasticache",
+    "dynamodb",
+    "applicationautoscaling",
+    "kms",
+    "ecr",
+    "cloudwatch",
+    "sns",
 ];
 
 /// What can go wrong while generating.
@@ -59,12 +74,18 @@ pub enum CodegenError {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CodegenError + '_ {
-    move |source| CodegenError::Io { path: path.to_path_buf(), source }
+    move |source| CodegenError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn read_json(path: &Path) -> Result<Json, CodegenError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
-    serde_json::from_str(&text).map_err(|source| CodegenError::Json { path: path.to_path_buf(), source })
+    serde_json::from_str(&text).map_err(|source| CodegenError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Finds `cfnlint/data/schemas` in the workspace's tools virtualenv by asking its Python, and
@@ -76,18 +97,28 @@ pub fn find_schemas(workspace: &Path) -> Result<PathBuf, CodegenError> {
         .output()
         .map_err(|e| CodegenError::SchemasNotFound(format!("{}: {e}", python.display())))?;
     if !out.status.success() {
-        return Err(CodegenError::SchemasNotFound(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+        return Err(CodegenError::SchemasNotFound(
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut lines = text.lines();
     let init = lines.next().unwrap_or_default();
     let version = lines.next().unwrap_or_default().trim();
     if version != CFN_LINT_VERSION {
-        return Err(CodegenError::WrongVersion { found: version.to_string() });
+        return Err(CodegenError::WrongVersion {
+            found: version.to_string(),
+        });
     }
-    let dir = Path::new(init).parent().map(|p| p.join("data/schemas")).unwrap_or_default();
+    let dir = Path::new(init)
+        .parent()
+        .map(|p| p.join("data/schemas"))
+        .unwrap_or_default();
     if !dir.join("providers/us-east-1.json").is_file() {
-        return Err(CodegenError::SchemasNotFound(format!("{} has no providers/us-east-1.json", dir.display())));
+        return Err(CodegenError::SchemasNotFound(format!(
+            "{} has no providers/us-east-1.json",
+            dir.display()
+        )));
     }
     Ok(dir)
 }
@@ -99,13 +130,18 @@ pub fn load(schemas: &Path) -> Result<Vec<model::Service>, CodegenError> {
     if let Some(types) = index.as_object() {
         for (type_name, hash) in types {
             let mut parts = type_name.split("::");
-            let (Some("AWS"), Some(service), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            let (Some("AWS"), Some(service), Some(_)) = (parts.next(), parts.next(), parts.next())
+            else {
                 continue;
             };
-            let file = schemas.join("resources").join(format!("{}.json", hash.as_str().unwrap_or_default()));
+            let file = schemas
+                .join("resources")
+                .join(format!("{}.json", hash.as_str().unwrap_or_default()));
             let schema = read_json(&file)?;
             let module = service.to_ascii_lowercase();
-            let entry = by_service.entry(module).or_insert_with(|| (service.to_string(), Vec::new()));
+            let entry = by_service
+                .entry(module)
+                .or_insert_with(|| (service.to_string(), Vec::new()));
             entry.1.push(model::resource(&schema));
         }
     }
@@ -113,13 +149,20 @@ pub fn load(schemas: &Path) -> Result<Vec<model::Service>, CodegenError> {
         .into_iter()
         .map(|(module, (name, mut resources))| {
             resources.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-            model::Service { name, module, resources }
+            model::Service {
+                name,
+                module,
+                resources,
+            }
         })
         .collect())
 }
 
 /// Every generated file: path relative to the workspace root, and content.
-pub fn render(services: &[model::Service], cargo_toml: &str) -> Result<Vec<(PathBuf, String)>, CodegenError> {
+pub fn render(
+    services: &[model::Service],
+    cargo_toml: &str,
+) -> Result<Vec<(PathBuf, String)>, CodegenError> {
     let mut files = Vec::new();
     let cfn = PathBuf::from("cdk-constructs/src/cfn");
     files.push((cfn.join("mod.rs"), emit::mod_rs(services)));
@@ -127,9 +170,13 @@ pub fn render(services: &[model::Service], cargo_toml: &str) -> Result<Vec<(Path
         files.push((cfn.join(format!("{}.rs", s.module)), emit::service(s)));
     }
     let toml_path = PathBuf::from("cdk-constructs/Cargo.toml");
-    let toml = features(services, cargo_toml).ok_or_else(|| CodegenError::NoMarkers(toml_path.clone()))?;
+    let toml =
+        features(services, cargo_toml).ok_or_else(|| CodegenError::NoMarkers(toml_path.clone()))?;
     files.push((toml_path, toml));
-    files.push((PathBuf::from("cdk-constructs/tests/generated_all_types.rs"), testgen::render(services)));
+    files.push((
+        PathBuf::from("cdk-constructs/tests/generated_all_types.rs"),
+        testgen::render(services),
+    ));
     Ok(files)
 }
 
@@ -139,9 +186,14 @@ pub fn features(services: &[model::Service], cargo_toml: &str) -> Option<String>
     const END: &str = "# END GENERATED FEATURES\n";
     let start = cargo_toml.find(BEGIN)? + BEGIN.len();
     let end = cargo_toml[start..].find(END)? + start;
-    let quoted = |names: &mut dyn Iterator<Item = &str>| names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>();
+    let quoted = |names: &mut dyn Iterator<Item = &str>| {
+        names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>()
+    };
     let mut table = String::from("# Written by `cargo run -p cdk-codegen`: one feature per service module of `cfn`.\n[features]\n");
-    table.push_str(&format!("default = [{}]\n", quoted(&mut DEFAULT_SERVICES.iter().copied()).join(", ")));
+    table.push_str(&format!(
+        "default = [{}]\n",
+        quoted(&mut DEFAULT_SERVICES.iter().copied()).join(", ")
+    ));
     table.push_str("full = [\n");
     for s in services {
         table.push_str(&format!("    \"{}\",\n", s.module));
@@ -150,11 +202,19 @@ pub fn features(services: &[model::Service], cargo_toml: &str) -> Option<String>
     for s in services {
         table.push_str(&format!("{} = []\n", s.module));
     }
-    Some(format!("{}{table}{}", &cargo_toml[..start], &cargo_toml[end..]))
+    Some(format!(
+        "{}{table}{}",
+        &cargo_toml[..start],
+        &cargo_toml[end..]
+    ))
 }
 
 /// Writes the files (`check == false`) or lists those that differ (`check == true`).
-pub fn apply(workspace: &Path, files: &[(PathBuf, String)], check: bool) -> Result<Vec<PathBuf>, CodegenError> {
+pub fn apply(
+    workspace: &Path,
+    files: &[(PathBuf, String)],
+    check: bool,
+) -> Result<Vec<PathBuf>, CodegenError> {
     let mut differ = Vec::new();
     for (rel, content) in files {
         let path = workspace.join(rel);

@@ -19,7 +19,10 @@ fn main() -> ExitCode {
         }
     }
     // The workspace root: this crate's parent directory.
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap_or(Path::new(".")).to_path_buf();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
     match run(&workspace, schemas, check) {
         Ok(code) => code,
         Err(e) => {
@@ -29,30 +32,48 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(workspace: &Path, schemas: Option<PathBuf>, check: bool) -> Result<ExitCode, cdk_codegen::CodegenError> {
+fn run(
+    workspace: &Path,
+    schemas: Option<PathBuf>,
+    check: bool,
+) -> Result<ExitCode, cdk_codegen::CodegenError> {
     let schemas = match schemas {
         Some(dir) => dir,
         None => cdk_codegen::find_schemas(workspace)?,
     };
     let services = cdk_codegen::load(&schemas)?;
     let toml_path = workspace.join("cdk-constructs/Cargo.toml");
-    let toml = std::fs::read_to_string(&toml_path)
-        .map_err(|source| cdk_codegen::CodegenError::Io { path: toml_path.clone(), source })?;
+    let toml =
+        std::fs::read_to_string(&toml_path).map_err(|source| cdk_codegen::CodegenError::Io {
+            path: toml_path.clone(),
+            source,
+        })?;
     let files = cdk_codegen::render(&services, &toml)?;
     let differ = cdk_codegen::apply(workspace, &files, check)?;
     let types: usize = services.iter().map(|s| s.resources.len()).sum();
     if check {
         if differ.is_empty() {
-            println!("cdk-codegen: {} files up to date ({} services, {types} resource types)", files.len(), services.len());
+            println!(
+                "cdk-codegen: {} files up to date ({} services, {types} resource types)",
+                files.len(),
+                services.len()
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("cdk-codegen: {} generated file(s) differ from what the pinned schemas produce:", differ.len());
+        eprintln!(
+            "cdk-codegen: {} generated file(s) differ from what the pinned schemas produce:",
+            differ.len()
+        );
         for f in &differ {
             eprintln!("  {}", f.display());
         }
         eprintln!("run `cargo run -p cdk-codegen` to regenerate them (and do not edit generated files by hand)");
         return Ok(ExitCode::FAILURE);
     }
-    println!("cdk-codegen: {} services, {types} resource types; {} file(s) written", services.len(), differ.len());
+    println!(
+        "cdk-codegen: {} services, {types} resource types; {} file(s) written",
+        services.len(),
+        differ.len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -140,10 +140,30 @@ pub struct Service {
 /// Method names a resource struct already has (inherent or from the `Resource` / `Construct`
 /// traits); a property with one of these names gets the suffix `_property`.
 const RESERVED_RESOURCE_METHODS: &[&str] = &[
-    "new", "ref_", "core", "core_mut", "depends_on", "deletion_policy", "update_replace_policy",
-    "removal_policy", "condition", "creation_policy", "update_policy", "metadata", "add_override",
-    "override_logical_id", "node", "construct_type", "children", "children_mut", "element",
-    "element_mut", "annotations", "costs", "clone", "fmt",
+    "new",
+    "ref_",
+    "core",
+    "core_mut",
+    "depends_on",
+    "deletion_policy",
+    "update_replace_policy",
+    "removal_policy",
+    "condition",
+    "creation_policy",
+    "update_policy",
+    "metadata",
+    "add_override",
+    "override_logical_id",
+    "node",
+    "construct_type",
+    "children",
+    "children_mut",
+    "element",
+    "element_mut",
+    "annotations",
+    "costs",
+    "clone",
+    "fmt",
 ];
 
 /// Method names a property struct already has.
@@ -182,7 +202,7 @@ pub fn resource(schema: &Json) -> Resource {
         }
     }
     let mut required = Vec::new();
-    for r in strings(&schema["required"]) {
+    for r in required_names(schema) {
         if let Some(i) = props.iter().position(|p| p.cfn == r) {
             if !required.contains(&i) {
                 props[i].required = true;
@@ -199,7 +219,10 @@ pub fn resource(schema: &Json) -> Resource {
     let (notes, pick) = constraints(schema, defs);
     let ref_ty = kinds::ref_kind(&type_name).map_or(Ty::Str, Ty::Id);
     Resource {
-        doc: schema["description"].as_str().unwrap_or_default().to_string(),
+        doc: schema["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         module: snake(&rust_name),
         rust_name,
         type_name: type_name.clone(),
@@ -214,14 +237,35 @@ pub fn resource(schema: &Json) -> Resource {
     }
 }
 
+/// `required`, plus the `required` of `allOf` entries (cfn-lint's schemas put some there).
+fn required_names(node: &Json) -> Vec<String> {
+    let mut names = strings(&node["required"]);
+    for part in node["allOf"].as_array().into_iter().flatten() {
+        for r in strings(&part["required"]) {
+            if !names.contains(&r) {
+                names.push(r);
+            }
+        }
+    }
+    names
+}
+
 fn strings(v: &Json) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn code_list(names: &[String]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Docs for `requiredXor` and for `oneOf` / `anyOf` alternatives that list required
@@ -235,7 +279,9 @@ fn constraints(node: &Json, defs: &JsonMap<String, Json>) -> (Vec<String>, Vec<S
         pick.push(xor[0].clone());
     }
     for (key, how) in [("oneOf", "exactly one"), ("anyOf", "at least one")] {
-        let Some(alts) = node[key].as_array() else { continue };
+        let Some(alts) = node[key].as_array() else {
+            continue;
+        };
         let groups: Vec<Vec<String>> = alts
             .iter()
             .map(|a| deref(a, defs).0)
@@ -247,7 +293,13 @@ fn constraints(node: &Json, defs: &JsonMap<String, Json>) -> (Vec<String>, Vec<S
         }
         let text: Vec<String> = groups
             .iter()
-            .map(|g| if g.len() == 1 { format!("`{}`", g[0]) } else { format!("({})", code_list(g)) })
+            .map(|g| {
+                if g.len() == 1 {
+                    format!("`{}`", g[0])
+                } else {
+                    format!("({})", code_list(g))
+                }
+            })
             .collect();
         notes.push(format!("Requires {how} of: {}.", text.join(" | ")));
         pick.extend(groups[0].iter().cloned());
@@ -261,7 +313,9 @@ fn deref<'a>(node: &'a Json, defs: &'a JsonMap<String, Json>) -> (&'a Json, Opti
     let mut name = None;
     for _ in 0..16 {
         let Some(r) = cur["$ref"].as_str() else { break };
-        let Some(def) = r.strip_prefix("#/definitions/") else { break };
+        let Some(def) = r.strip_prefix("#/definitions/") else {
+            break;
+        };
         match defs.get_key_value(def) {
             Some((k, v)) => {
                 name = Some(k.as_str());
@@ -275,7 +329,11 @@ fn deref<'a>(node: &'a Json, defs: &'a JsonMap<String, Json>) -> (&'a Json, Opti
 
 /// Follows `$ref`s (to definitions or top-level properties); returns the node and the last
 /// definition's name.
-fn follow<'b>(root: &'b Json, defs: &'b JsonMap<String, Json>, node: &'b Json) -> (&'b Json, Option<&'b str>) {
+fn follow<'b>(
+    root: &'b Json,
+    defs: &'b JsonMap<String, Json>,
+    node: &'b Json,
+) -> (&'b Json, Option<&'b str>) {
     let mut cur = node;
     let mut name = None;
     for _ in 0..16 {
@@ -314,7 +372,11 @@ struct Ctx<'a> {
 fn json_types(node: &Json) -> Vec<&str> {
     match &node["type"] {
         Json::String(s) => vec![s.as_str()],
-        Json::Array(a) => a.iter().filter_map(|t| t.as_str()).filter(|t| *t != "null").collect(),
+        Json::Array(a) => a
+            .iter()
+            .filter_map(|t| t.as_str())
+            .filter(|t| *t != "null")
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -344,7 +406,11 @@ impl Ctx<'_> {
     ) -> Prop {
         let (target, _) = follow(self.root, self.defs, node);
         let mut ty = self.resolve(node, hint);
-        let site = PropSite { type_name: self.type_name, definition, name };
+        let site = PropSite {
+            type_name: self.type_name,
+            definition,
+            name,
+        };
         match &ty {
             Ty::Str => {
                 if let Some(k) = kinds::prop_kind(&site, false) {
@@ -368,11 +434,23 @@ impl Ctx<'_> {
             rust = format!("{base}_{n}");
             n += 1;
         }
-        let doc = node["description"]
+        let mut doc = node["description"]
             .as_str()
             .or(target["description"].as_str())
             .unwrap_or_default()
             .to_string();
+        if let Some(values) = target["enumCaseInsensitive"].as_array() {
+            let values: Vec<String> = values
+                .iter()
+                .filter_map(Json::as_str)
+                .map(|v| format!("`{v}`"))
+                .collect();
+            doc = format!(
+                "{} Allowed values (any case): {}.",
+                doc.trim_end(),
+                values.join(", ")
+            );
+        }
         // The sample values of the generated test read items' and map values' constraints.
         let mut schema = target.clone();
         for key in ["items", "additionalProperties"] {
@@ -381,7 +459,14 @@ impl Ctx<'_> {
                 schema[key] = inner;
             }
         }
-        Prop { cfn: name.to_string(), rust, ty, doc, required: false, schema }
+        Prop {
+            cfn: name.to_string(),
+            rust,
+            ty,
+            doc,
+            required: false,
+            schema,
+        }
     }
 
     fn resolve(&mut self, node: &Json, hint: &str) -> Ty {
@@ -445,21 +530,38 @@ impl Ctx<'_> {
         if node["patternProperties"].is_object() || node["additionalProperties"].is_object() {
             return "object";
         }
-        if let Some(e) = node["enum"].as_array() {
-            return if e.iter().all(Json::is_string) { "string" } else { "any" };
+        if let Some(e) = node["enum"]
+            .as_array()
+            .or(node["enumCaseInsensitive"].as_array())
+        {
+            return if e.iter().all(Json::is_string) {
+                "string"
+            } else {
+                "any"
+            };
         }
-        if ["format", "pattern", "minLength", "maxLength"].iter().any(|k| node.get(*k).is_some()) {
+        if ["format", "pattern", "minLength", "maxLength"]
+            .iter()
+            .any(|k| node.get(*k).is_some())
+        {
             return "string";
         }
         for key in ["oneOf", "anyOf", "allOf"] {
-            let Some(alts) = node[key].as_array() else { continue };
+            let Some(alts) = node[key].as_array() else {
+                continue;
+            };
             let kinds: BTreeSet<&str> = alts
                 .iter()
                 .map(|a| follow(self.root, self.defs, a).0)
                 .map(|a| match json_types(a).as_slice() {
                     [t] => *t,
                     [] if a["properties"].is_object() => "object",
-                    [] if a.as_object().is_some_and(|o| o.keys().all(|k| k == "required")) => "req",
+                    [] if a
+                        .as_object()
+                        .is_some_and(|o| o.keys().all(|k| k == "required")) =>
+                    {
+                        "req"
+                    }
                     _ => "any",
                 })
                 .collect();
@@ -481,9 +583,13 @@ impl Ctx<'_> {
     }
 
     fn string(&mut self, node: &Json, hint: &str) -> Ty {
-        let Some(values) = node["enum"].as_array() else { return Ty::Str };
+        // Values that cfn-lint's patches list under `enumCaseInsensitive` (the upstream schema has
+        // no `enum` there) stay strings; the docs list them.
+        let Some(values) = node["enum"].as_array() else {
+            return Ty::Str;
+        };
         let values: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
-        if values.is_empty() || node["enumCaseInsensitive"] == Json::Bool(true) {
+        if values.is_empty() || values.len() != node["enum"].as_array().map_or(0, Vec::len) {
             return Ty::Str;
         }
         let name = self.unique_name(hint);
@@ -509,7 +615,11 @@ impl Ctx<'_> {
             variants.push((variant, v.to_string()));
         }
         let doc = node["description"].as_str().unwrap_or_default().to_string();
-        self.types.push(TypeDef::Enum(EnumDef { name: name.clone(), doc, variants }));
+        self.types.push(TypeDef::Enum(EnumDef {
+            name: name.clone(),
+            doc,
+            variants,
+        }));
         Ty::Local(name)
     }
 
@@ -543,7 +653,9 @@ impl Ctx<'_> {
             let is_tag = props.len() == 2
                 && props.iter().any(|(k, _)| k == "Key")
                 && props.iter().any(|(k, _)| k == "Value")
-                && props.iter().all(|(_, v)| json_types(follow(self.root, self.defs, v).0) == ["string"]);
+                && props
+                    .iter()
+                    .all(|(_, v)| json_types(follow(self.root, self.defs, v).0) == ["string"]);
             if is_tag {
                 return Ty::Tag;
             }
@@ -552,7 +664,11 @@ impl Ctx<'_> {
         if let Some(pp) = node["patternProperties"].as_object() {
             let tys: Vec<Ty> = pp.values().map(|v| self.resolve(v, hint)).collect();
             let first = tys.first().cloned().unwrap_or(Ty::Json);
-            let value = if tys.iter().all(|t| *t == first) { first } else { Ty::Json };
+            let value = if tys.iter().all(|t| *t == first) {
+                first
+            } else {
+                Ty::Json
+            };
             return Ty::Map(Box::new(value));
         }
         if node["additionalProperties"].is_object() {
@@ -562,23 +678,40 @@ impl Ctx<'_> {
         Ty::Json
     }
 
-    fn structure(&mut self, node: &Json, props: Vec<(String, Json)>, hint: &str, def: Option<&str>) -> Ty {
+    fn structure(
+        &mut self,
+        node: &Json,
+        props: Vec<(String, Json)>,
+        hint: &str,
+        def: Option<&str>,
+    ) -> Ty {
         let name = self.unique_name(hint);
         if let Some(d) = def {
             // Registered before the properties so that recursive references find it.
             self.cache.insert(d.to_string(), Ty::Local(name.clone()));
         }
         let slot = self.types.len();
-        self.types.push(TypeDef::Enum(EnumDef { name: String::new(), doc: String::new(), variants: Vec::new() }));
+        self.types.push(TypeDef::Enum(EnumDef {
+            name: String::new(),
+            doc: String::new(),
+            variants: Vec::new(),
+        }));
         let mut used = HashSet::new();
         let mut out = Vec::new();
         let definition = def.unwrap_or(hint).to_string();
         for (pname, pnode) in &props {
             let phint = format!("{name}{}", pascal(pname));
-            let p = self.prop(pname, pnode, Some(&definition), &phint, RESERVED_STRUCT_METHODS, &mut used);
+            let p = self.prop(
+                pname,
+                pnode,
+                Some(&definition),
+                &phint,
+                RESERVED_STRUCT_METHODS,
+                &mut used,
+            );
             out.push(p);
         }
-        let mut required: Vec<String> = strings(&node["required"]);
+        let mut required: Vec<String> = required_names(node);
         required.retain(|r| out.iter().any(|p| &p.cfn == r));
         let mut ordered = Vec::new();
         for r in &required {
@@ -593,17 +726,107 @@ impl Ctx<'_> {
         ordered.extend(optional);
         let (notes, pick) = constraints(node, self.defs);
         let doc = node["description"].as_str().unwrap_or_default().to_string();
-        self.types[slot] = TypeDef::Struct(StructDef { name: name.clone(), cfn: definition, doc, props: ordered, notes, pick });
+        self.types[slot] = TypeDef::Struct(StructDef {
+            name: name.clone(),
+            cfn: definition,
+            doc,
+            props: ordered,
+            notes,
+            pick,
+        });
         Ty::Local(name)
     }
 }
 
-/// `Fn::GetAtt` attributes from `readOnlyProperties`.
+/// Walks a property as cfn-lint does for types whose every property is an attribute: an object
+/// stands for its leaf properties, a list of objects or lists is not addressable.
+fn leaves(ctx: &Ctx<'_>, node: &Json, name: &str, depth: usize, out: &mut dyn FnMut(String, Ty)) {
+    let types = json_types(node);
+    if types.contains(&"object") {
+        if depth < 8 {
+            for (prop, child) in node["properties"].as_object().into_iter().flatten() {
+                leaves(ctx, child, &format!("{name}.{prop}"), depth + 1, out);
+            }
+        }
+    } else if types.contains(&"array") {
+        // cfn-lint looks at the items' own `type`, without following a `$ref`.
+        if matches!(node["items"]["type"].as_str(), Some("object" | "array")) {
+            return;
+        }
+        out(name.to_string(), attr_ty(ctx, node));
+    } else if node.get("$ref").is_some() && depth < 8 {
+        let target = follow(ctx.root, ctx.defs, node).0;
+        if target.get("$ref").is_none() {
+            leaves(ctx, target, name, depth + 1, out);
+        }
+    } else {
+        out(name.to_string(), attr_ty(ctx, node));
+    }
+}
+
+/// The kind of an attribute's value.
+fn attr_ty(ctx: &Ctx<'_>, node: &Json) -> Ty {
+    let node = follow(ctx.root, ctx.defs, node).0;
+    match json_types(node).as_slice() {
+        ["integer"] => Ty::Int,
+        ["number"] => Ty::Num,
+        ["boolean"] => Ty::Bool,
+        ["array"] => {
+            let items = follow(ctx.root, ctx.defs, &node["items"]).0;
+            Ty::List(Box::new(match json_types(items).as_slice() {
+                ["integer"] => Ty::Int,
+                ["number"] => Ty::Num,
+                ["boolean"] => Ty::Bool,
+                ["string"] => Ty::Str,
+                [] if !items["properties"].is_object() => Ty::Str,
+                _ => Ty::Json,
+            }))
+        }
+        ["string"] | [] if !node["properties"].is_object() => Ty::Str,
+        _ => Ty::Json,
+    }
+}
+
+/// `Fn::GetAtt` attributes, as cfn-lint 1.58.0 accepts them: the read-only properties, plus
+/// every property for the types CloudFormation lets address any property (see [`kinds`]).
 fn attributes(ctx: &mut Ctx<'_>, read_only: &[String]) -> Vec<Attr> {
-    let mut attrs = Vec::new();
+    let mut attrs: Vec<Attr> = Vec::new();
     let mut used = HashSet::new();
+    let mut add = |name: String, ty: Ty| {
+        if attrs.iter().any(|a| a.name == name) {
+            return;
+        }
+        let ty = match (&ty, kinds::att_kind(ctx.type_name, &name)) {
+            (Ty::Str, Some(k)) => Ty::Id(k),
+            _ => ty,
+        };
+        let mut method = format!(
+            "attr_{}",
+            snake(&name.replace('.', "_")).trim_end_matches('_')
+        );
+        let base = method.clone();
+        let mut n = 2;
+        while !used.insert(method.clone()) {
+            method = format!("{base}_{n}");
+            n += 1;
+        }
+        attrs.push(Attr { name, method, ty });
+    };
+    if kinds::ALL_PROPERTY_ATTRIBUTES.contains(&ctx.type_name) {
+        for (name, node) in ctx.root["properties"].as_object().into_iter().flatten() {
+            leaves(ctx, node, name, 0, &mut add);
+        }
+        return attrs;
+    }
+    for name in kinds::extra_attributes(ctx.type_name) {
+        if let Some(node) = ctx.root["properties"].get(*name) {
+            add(name.to_string(), attr_ty(ctx, node));
+        }
+    }
     for pointer in read_only {
-        let Some(path) = pointer.strip_prefix("/properties/") else { continue };
+        let Some(path) = pointer.strip_prefix("/properties/") else {
+            continue;
+        };
         if path.contains('*') || path.is_empty() {
             continue;
         }
@@ -620,32 +843,8 @@ fn attributes(ctx: &mut Ctx<'_>, read_only: &[String]) -> Vec<Attr> {
             }
         }
         let Some(node) = leaf else { continue };
-        let node = &node;
-        let name = path.replace('/', ".");
-        let ty = match json_types(node).as_slice() {
-            ["integer"] => Ty::Int,
-            ["number"] => Ty::Num,
-            ["boolean"] => Ty::Bool,
-            ["array"] => Ty::List(Box::new(match json_types(follow(ctx.root, ctx.defs, &node["items"]).0).as_slice() {
-                ["string"] | [] => Ty::Str,
-                ["integer"] => Ty::Int,
-                _ => Ty::Json,
-            })),
-            ["object"] => Ty::Json,
-            _ => Ty::Str,
-        };
-        let ty = match (&ty, kinds::att_kind(ctx.type_name, &name)) {
-            (Ty::Str, Some(k)) => Ty::Id(k),
-            _ => ty,
-        };
-        let mut method = format!("attr_{}", snake(&name.replace('.', "_")).trim_end_matches('_'));
-        let base = method.clone();
-        let mut n = 2;
-        while !used.insert(method.clone()) {
-            method = format!("{base}_{n}");
-            n += 1;
-        }
-        attrs.push(Attr { name, method, ty });
+        add(path.replace('/', "."), attr_ty(ctx, &node));
     }
+    drop(add);
     attrs
 }

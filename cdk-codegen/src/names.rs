@@ -32,7 +32,10 @@ pub fn words(name: &str) -> Vec<String> {
         if c.is_ascii_uppercase() && !cur.is_empty() {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower) {
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
                 out.push(std::mem::take(&mut cur));
             }
         }
@@ -185,7 +188,10 @@ mod tests {
         assert_eq!(snake("Type"), "type_");
         assert_eq!(snake("EC2Fleet"), "ec2_fleet");
         assert_eq!(pascal("VPC"), "Vpc");
-        assert_eq!(pascal("SubnetRouteTableAssociation"), "SubnetRouteTableAssociation");
+        assert_eq!(
+            pascal("SubnetRouteTableAssociation"),
+            "SubnetRouteTableAssociation"
+        );
         assert_eq!(pascal("DBInstance"), "DbInstance");
         assert_eq!(pascal("t2.micro"), "T2Micro");
         assert_eq!(pascal("1h"), "V1h");

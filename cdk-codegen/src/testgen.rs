@@ -18,38 +18,90 @@ const PER_STACK: usize = 400;
 pub fn render(services: &[Service]) -> String {
     let mut out = String::from(crate::emit::HEADER);
     out.push_str(PRELUDE);
-    let cfgs: Vec<String> = DEFAULT_SERVICES.iter().map(|s| format!("feature = {}", lit(s))).collect();
+    let cfgs: Vec<String> = DEFAULT_SERVICES
+        .iter()
+        .map(|s| format!("feature = {}", lit(s)))
+        .collect();
     let mut body = String::new();
     let mut stacks = Vec::new();
-    for svc in services.iter().filter(|s| DEFAULT_SERVICES.contains(&s.module.as_str())) {
+    for svc in services
+        .iter()
+        .filter(|s| DEFAULT_SERVICES.contains(&s.module.as_str()))
+    {
         for (part, chunk) in svc.resources.chunks(PER_STACK).enumerate() {
             let fname = format!("stack_{}_{}", svc.module, part);
-            let _ = writeln!(body, "\nfn {fname}() -> Stack {{\n    let mut stack = Stack::new({});", lit(&format!("AllTypes{}{}", svc.name.replace(|c: char| !c.is_ascii_alphanumeric(), ""), part)));
+            let _ = writeln!(
+                body,
+                "\nfn {fname}() -> Stack {{\n    let mut stack = Stack::new({});",
+                lit(&format!(
+                    "AllTypes{}{}",
+                    svc.name.replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+                    part
+                ))
+            );
             body.push_str(ANCHORS);
+            body.push_str(
+                "    let mut attrs = indexmap::IndexMap::<String, cdk_core::Value>::new();\n",
+            );
             for r in chunk {
                 let mut g = Gen { svc, r, depth: 0 };
                 let expr = g.resource();
-                let _ = writeln!(body, "    stack.add({}, {expr});", lit(&format!("T{}", r.rust_name)));
+                let id = format!("T{}", r.rust_name);
+                let _ = writeln!(body, "    let r = {expr};");
+                for a in &r.attrs {
+                    let _ = writeln!(
+                        body,
+                        "    attrs.insert({}.into(), r.{}().into());",
+                        lit(&format!("{id}.{}", a.name)),
+                        a.method
+                    );
+                }
+                let _ = writeln!(
+                    body,
+                    "    attrs.insert({}.into(), r.ref_().into());",
+                    lit(&format!("{id}.Ref"))
+                );
+                let _ = writeln!(body, "    stack.add({}, r);", lit(&id));
             }
+            // Every `Ref` and `Fn::GetAtt` method, so that cfn-lint checks the attribute names.
+            body.push_str(
+                "    stack.add(\"Attributes\", RawResource::untaggable(\"AWS::CloudFormation::WaitConditionHandle\").metadata(\"Attributes\", cdk_core::Value::Map(attrs)));\n",
+            );
             body.push_str("    stack\n}\n");
             stacks.push(fname);
         }
     }
-    let _ = writeln!(out, "#![cfg(all({}))]\n", cfgs.join(", "));
-    out.push_str("use cdk_constructs::cfn;\nuse cdk_core::{App, Format, Stack, SynthOptions};\nuse cdk_testkit::lint::{cfn_lint_findings, Level};\n");
-    out.push_str(&body);
-    let _ = writeln!(out, "\n#[test]\nfn every_default_type_synthesizes_and_passes_cfn_lint() {{\n    let mut app = App::new();");
+    let _ = writeln!(out, "#![cfg(all(\n    {}\n))]\n", cfgs.join(",\n    "));
+    // Inner `rustfmt::skip` is unstable outside the crate root's own file; a module takes the
+    // outer attribute.
+    out.push_str("#[rustfmt::skip]\nmod generated {\n");
+    let mut inner = String::from("use cdk_constructs::cfn;\nuse cdk_core::{App, Format, RawResource, Resource, Stack, SynthOptions};\nuse cdk_testkit::lint::{cfn_lint_findings, Level};\n");
+    inner.push_str(&body);
+    let _ = writeln!(
+        inner,
+        "\n#[test]\nfn every_default_type_synthesizes_and_passes_cfn_lint() {{\n    let mut app = App::new();"
+    );
     for f in &stacks {
-        let _ = writeln!(out, "    app.add({f}());");
+        let _ = writeln!(inner, "    app.add({f}());");
     }
-    out.push_str(CHECK);
+    inner.push_str(CHECK);
+    for line in inner.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out.push_str("}\n");
     out
 }
 
 const PRELUDE: &str = "\
 //! Builds one resource of every type in cdk-constructs' default features with its required
 //! properties filled by plausible sample values (and, where the schema requires one of several
-//! properties, the first of them), synthesizes them with cdk-core and runs cfn-lint.
+//! properties, the first of them), synthesizes them with cdk-core and runs cfn-lint. Every
+//! `ref_()` and `attr_*()` result is collected in the metadata of a wait-condition handle, so
+//! that cfn-lint also checks every attribute name.
 //!
 //! Errors fail the test. Warnings are allowed here only: sample values are syntactically valid
 //! but not a meaningful deployment (unused anchors, hard-coded ARNs and AZs, deprecated
@@ -82,6 +134,10 @@ const CHECK: &str = "    let options = SynthOptions { format: Format::Json, ..Sy
     assembly.write(dir.path()).expect(\"write\");
     let files: Vec<_> = assembly.stacks.iter().map(|s| dir.path().join(&s.file_name)).collect();
     let findings = cfn_lint_findings(&files).expect(\"cfn-lint ran\");
+    let mut warned: Vec<&str> = findings.iter().filter(|f| f.level == Level::Warning).map(|f| f.rule.as_str()).collect();
+    warned.sort_unstable();
+    warned.dedup();
+    eprintln!(\"cfn-lint warnings (allowed in this test): {}\", warned.join(\", \"));
     let errors: Vec<String> = findings
         .iter()
         .filter(|f| f.level == Level::Error)
@@ -100,8 +156,17 @@ struct Gen<'a> {
 impl Gen<'_> {
     fn resource(&mut self) -> String {
         let r = self.r;
-        let args: Vec<String> = r.required.iter().map(|&i| self.value(&r.props[i])).collect();
-        let mut expr = format!("cfn::{}::{}::new({})", self.svc.module, r.rust_name, args.join(", "));
+        let args: Vec<String> = r
+            .required
+            .iter()
+            .map(|&i| self.value(&r.props[i]))
+            .collect();
+        let mut expr = format!(
+            "cfn::{}::{}::new({})",
+            self.svc.module,
+            r.rust_name,
+            args.join(", ")
+        );
         for name in &r.pick {
             if let Some(p) = r.props.iter().find(|p| &p.cfn == name && !p.required) {
                 let _ = write!(expr, ".{}({})", p.rust, self.value(p));
@@ -113,11 +178,36 @@ impl Gen<'_> {
         expr
     }
 
-    fn structure(&mut self, s: &StructDef) -> String {
-        let args: Vec<String> = s.props.iter().filter(|p| p.required).map(|p| self.value(p)).collect();
-        let mut expr = format!("cfn::{}::{}::{}::new({})", self.svc.module, self.r.module, s.name, args.join(", "));
+    fn structure(&mut self, s: &StructDef, min_props: usize) -> String {
+        let args: Vec<String> = s
+            .props
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| self.value(p))
+            .collect();
+        let mut expr = format!(
+            "cfn::{}::{}::{}::new({})",
+            self.svc.module,
+            self.r.module,
+            s.name,
+            args.join(", ")
+        );
         for name in &s.pick {
             if let Some(p) = s.props.iter().find(|p| &p.cfn == name && !p.required) {
+                let _ = write!(expr, ".{}({})", p.rust, self.value(p));
+            }
+        }
+        // An object that must not be empty (`minProperties`) gets its simplest properties.
+        let set = args.len() + s.pick.len();
+        let want = min_props.max(1);
+        if set < want {
+            let mut optional: Vec<&Prop> = s
+                .props
+                .iter()
+                .filter(|p| !p.required && !s.pick.contains(&p.cfn))
+                .collect();
+            optional.sort_by_key(|p| !matches!(p.ty, Ty::Str | Ty::Int | Ty::Bool));
+            for p in optional.into_iter().take(want - set) {
                 let _ = write!(expr, ".{}({})", p.rust, self.value(p));
             }
         }
@@ -142,14 +232,27 @@ impl Gen<'_> {
         match ty {
             Ty::Str => format!("{:?}", sample_string(schema, name)),
             Ty::Int => {
-                let min = schema["minimum"].as_i64().or(schema["exclusiveMinimum"].as_i64().map(|m| m + 1));
+                let min = schema["minimum"]
+                    .as_i64()
+                    .or(schema["exclusiveMinimum"].as_i64().map(|m| m + 1));
                 let max = schema["maximum"].as_i64();
-                let v = min.unwrap_or(1).max(if max.is_some_and(|m| m < 1) { i64::MIN } else { 1 });
+                let v = min.unwrap_or(1).max(if max.is_some_and(|m| m < 1) {
+                    i64::MIN
+                } else {
+                    1
+                });
                 format!("{}i64", max.map_or(v, |m| v.min(m)))
             }
             Ty::Num => {
                 let v = schema["minimum"].as_f64().unwrap_or(1.0);
-                format!("{:?}f64", v.max(if schema["maximum"].as_f64().is_some_and(|m| m < 1.0) { v } else { 1.0 }))
+                format!(
+                    "{:?}f64",
+                    v.max(if schema["maximum"].as_f64().is_some_and(|m| m < 1.0) {
+                        v
+                    } else {
+                        1.0
+                    })
+                )
             }
             Ty::Bool => "false".into(),
             Ty::Id(kind) => match *kind {
@@ -177,7 +280,10 @@ impl Gen<'_> {
                 let vs = if vs.is_object() {
                     vs
                 } else {
-                    schema["patternProperties"].as_object().and_then(|m| m.values().next().cloned()).unwrap_or(Json::Null)
+                    schema["patternProperties"]
+                        .as_object()
+                        .and_then(|m| m.values().next().cloned())
+                        .unwrap_or(Json::Null)
                 };
                 let vs = self.follow(&vs);
                 let key = schema["patternProperties"]
@@ -191,11 +297,15 @@ impl Gen<'_> {
             Ty::Local(n) => match self.local(n).cloned() {
                 Some(TypeDef::Enum(e)) => {
                     let v = &e.variants[0].0;
-                    format!("cfn::{}::{}::{}::{v}", self.svc.module, self.r.module, e.name)
+                    format!(
+                        "cfn::{}::{}::{}::{v}",
+                        self.svc.module, self.r.module, e.name
+                    )
                 }
                 Some(TypeDef::Struct(s)) if self.depth < 8 => {
                     self.depth += 1;
-                    let v = self.structure(&s);
+                    let min = schema["minProperties"].as_u64().unwrap_or(0) as usize;
+                    let v = self.structure(&s, min);
                     self.depth -= 1;
                     v
                 }
@@ -216,13 +326,31 @@ fn overrides(type_name: &str) -> Option<&'static str> {
     let extra: HashMap<&str, &str> = HashMap::from([
         ("AWS::EC2::VPC", ".cidr_block(\"10.1.0.0/16\")"),
         ("AWS::EC2::Subnet", ".cidr_block(\"10.0.1.0/24\")"),
+        // cfn-lint E3639: provisioned tables need ProvisionedThroughput.
+        (
+            "AWS::DynamoDB::Table",
+            ".billing_mode(cfn::dynamodb::table::BillingMode::PayPerRequest)",
+        ),
+        // cfn-lint E3673: an instance needs an AMI unless a launch template gives one.
+        ("AWS::EC2::Instance", ".image_id(\"ami-0123456789abcdef0\")"),
     ]);
     extra.get(type_name).copied()
 }
 
 /// Sample values for properties the generic rules get wrong.
 fn prop_override(type_name: &str, prop: &str) -> Option<&'static str> {
-    let table: HashMap<(&str, &str), &str> = HashMap::from([(("AWS::EC2::SecurityGroup", "GroupDescription"), "\"sample group\"")]);
+    let table: HashMap<(&str, &str), &str> = HashMap::from([
+        (("AWS::EC2::SecurityGroup", "GroupDescription"), "\"sample group\""),
+        (("AWS::ElastiCache::CacheCluster", "CacheNodeType"), "\"cache.t3.micro\""),
+        (("AWS::ElastiCache::CacheCluster", "Engine"), "\"redis\""),
+        // cfn-lint E3680: an application load balancer spans at least two subnets.
+        (("AWS::ElasticLoadBalancingV2::LoadBalancer", "Subnets"), "vec![subnet_id.clone(), \"subnet-0fedcba9876543210\".into()]"),
+        // cfn-lint E3051: an SSM document's content is validated against the document schema.
+        (
+            ("AWS::SSM::Document", "Content"),
+            "serde_json::json!({\"schemaVersion\": \"2.2\", \"description\": \"sample\", \"mainSteps\": [{\"action\": \"aws:runShellScript\", \"name\": \"run\", \"inputs\": {\"runCommand\": [\"echo hello\"]}}]})",
+        ),
+    ]);
     table.get(&(type_name, prop)).copied()
 }
 
@@ -263,7 +391,18 @@ fn json_sample(type_name: &str, name: &str) -> String {
         return "serde_json::json!({\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]})".into();
     }
     if name.contains("Policy") {
-        return "serde_json::json!({\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]})".into();
+        let (action, resource) = match type_name.split("::").nth(1).unwrap_or("") {
+            "S3" => ("s3:GetObject", "arn:aws:s3:::sample-bucket/*"),
+            "SQS" => (
+                "sqs:SendMessage",
+                "arn:aws:sqs:us-east-1:123456789012:sample",
+            ),
+            "SNS" => ("sns:Publish", "arn:aws:sns:us-east-1:123456789012:sample"),
+            "KMS" => ("kms:Decrypt", "*"),
+            "ECR" => ("ecr:BatchGetImage", "*"),
+            _ => ("s3:GetObject", "*"),
+        };
+        return format!("serde_json::json!({{\"Version\": \"2012-10-17\", \"Statement\": [{{\"Effect\": \"Allow\", \"Principal\": {{\"AWS\": \"arn:aws:iam::123456789012:root\"}}, \"Action\": \"{action}\", \"Resource\": \"{resource}\"}}]}})");
     }
     "cdk_core::Val::<cdk_core::Json>::from(serde_json::json!({}))".into()
 }
@@ -271,8 +410,14 @@ fn json_sample(type_name: &str, name: &str) -> String {
 /// A plausible string for a schema: first enum value, a value matching the pattern, or one
 /// chosen by format or property name, within the length limits.
 fn sample_string(schema: &Json, name: &str) -> String {
-    if let Some(v) = schema["enum"].as_array().and_then(|e| e.first()).and_then(Json::as_str) {
+    let values = schema["enum"]
+        .as_array()
+        .or(schema["enumCaseInsensitive"].as_array());
+    if let Some(v) = values.and_then(|e| e.first()).and_then(Json::as_str) {
         return v.to_string();
+    }
+    if let Some(arn) = arn_for(name) {
+        return arn.to_string();
     }
     let min = schema["minLength"].as_u64().unwrap_or(0) as usize;
     let max = schema["maxLength"].as_u64().unwrap_or(256) as usize;
@@ -290,7 +435,9 @@ fn sample_string(schema: &Json, name: &str) -> String {
         _ if lower.ends_with("arn") => "arn:aws:iam::123456789012:role/sample".to_string(),
         _ if lower.contains("cidr") => "10.0.0.0/24".to_string(),
         _ if lower.contains("email") => "user@example.com".to_string(),
-        _ if lower.contains("url") || lower.contains("uri") || lower.contains("endpoint") => "https://example.com".to_string(),
+        _ if lower.contains("url") || lower.contains("uri") || lower.contains("endpoint") => {
+            "https://example.com".to_string()
+        }
         _ => "sample".to_string(),
     };
     while s.len() < min {
@@ -302,9 +449,46 @@ fn sample_string(schema: &Json, name: &str) -> String {
     s
 }
 
+/// ARNs of the right service for properties named after them (cfn-lint checks ARN formats).
+fn arn_for(name: &str) -> Option<&'static str> {
+    let n = name.to_ascii_lowercase();
+    if !(n.ends_with("arn") || n.ends_with("role")) {
+        return None;
+    }
+    Some(if n.contains("role") {
+        "arn:aws:iam::123456789012:role/sample"
+    } else if n.contains("topic") {
+        "arn:aws:sns:us-east-1:123456789012:sample"
+    } else if n.contains("certificate") {
+        "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    } else if n.contains("kms") || n.contains("key") {
+        "arn:aws:kms:us-east-1:123456789012:key/12345678-1234-1234-1234-123456789012"
+    } else if n.contains("queue") {
+        "arn:aws:sqs:us-east-1:123456789012:sample"
+    } else if n.contains("firehose") || n.contains("deliverystream") {
+        "arn:aws:firehose:us-east-1:123456789012:deliverystream/sample"
+    } else if n.contains("stream") {
+        "arn:aws:kinesis:us-east-1:123456789012:stream/sample"
+    } else if n.contains("lambda") || n.contains("function") {
+        "arn:aws:lambda:us-east-1:123456789012:function:sample"
+    } else if n.contains("secret") {
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:sample-AbCdEf"
+    } else if n.contains("bucket") {
+        "arn:aws:s3:::sample-bucket"
+    } else if n.contains("loggroup") || n.contains("log_group") {
+        "arn:aws:logs:us-east-1:123456789012:log-group:sample"
+    } else {
+        return None;
+    })
+}
+
 /// A string matching `pattern` with length in `min..=max`, when the pattern parses.
 fn from_pattern(pattern: &str, min: usize, max: usize) -> Option<String> {
-    let hir = regex_syntax::ParserBuilder::new().unicode(true).build().parse(pattern).ok()?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(true)
+        .build()
+        .parse(pattern)
+        .ok()?;
     for extra in 0..=64usize {
         let mut out = String::new();
         gen(&hir, extra, &mut out);
@@ -323,11 +507,17 @@ fn gen(h: &Hir, extra: usize, out: &mut String) {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(lit) => out.push_str(&String::from_utf8_lossy(&lit.0)),
         HirKind::Class(Class::Unicode(c)) => {
-            let ranges: Vec<(char, char)> = c.ranges().iter().map(|r| (r.start(), r.end())).collect();
+            let ranges: Vec<(char, char)> =
+                c.ranges().iter().map(|r| (r.start(), r.end())).collect();
             let pick = ['a', 'A', '0', '-', '_', '.', '/']
                 .into_iter()
                 .find(|ch| ranges.iter().any(|(s, e)| s <= ch && ch <= e))
-                .or_else(|| ranges.iter().map(|(s, _)| *s).find(|s| s.is_ascii_graphic()))
+                .or_else(|| {
+                    ranges
+                        .iter()
+                        .map(|(s, _)| *s)
+                        .find(|s| s.is_ascii_graphic())
+                })
                 .or_else(|| ranges.first().map(|(s, _)| *s));
             if let Some(ch) = pick {
                 out.push(ch);

@@ -206,3 +206,41 @@ fn size_is_counted_on_compact_json_with_references_estimated() {
         .unwrap();
     assert_eq!(with_sub.estimated_size(), literal.estimated_size());
 }
+
+#[test]
+fn grants_that_do_not_fit_move_to_a_managed_policy() {
+    use cdk_constructs::iam::ManagedPolicy;
+    let mut role = Role::assumed_by_service("codebuild.amazonaws.com");
+    let mut extra = ManagedPolicy::new();
+    let q = Queue::new();
+    let _ = q.grant_consume(&mut extra);
+    role.attach_managed_policy(extra.arn());
+    assert!(role.policy_document().is_empty());
+    let mut app = App::new().with(
+        Stack::new("M")
+            .with("Role", role)
+            .with("Extra", extra)
+            .with("Queue", q),
+    );
+    let t = app.synth().unwrap().stacks[0].template_json();
+    let role = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"] == "AWS::IAM::Role")
+        .unwrap();
+    assert_eq!(
+        role["Properties"]["ManagedPolicyArns"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let empty = ManagedPolicy::new();
+    let err = App::new()
+        .with(Stack::new("E").with("Empty", empty))
+        .synth()
+        .unwrap_err();
+    assert!(err.to_string().contains("grants nothing"), "{err}");
+}

@@ -1,7 +1,9 @@
 //! Every invalid input of the service constructs is a clear error saying what to change.
 
 use cdk_constructs::data::PostgresDatabase;
-use cdk_constructs::ecs::{Container, ContainerImage, EcsCluster, EcsService, FargateSize};
+use cdk_constructs::ecs::{
+    AutoScaling, Container, ContainerImage, EcsCluster, EcsService, FargateSize,
+};
 use cdk_constructs::elbv2::{ApplicationLoadBalancer, PriorityAllocator, Route};
 use cdk_constructs::error::ConstructError;
 use cdk_constructs::network::{NatPolicy, SubnetSelection, Tier, TierKind, TieredVpc};
@@ -187,6 +189,16 @@ fn bad_runtime_sizes_and_names_are_errors() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("at least one container"), "{err}");
+    let err = EcsService::builder("users", &EcsCluster::new(), &vpc)
+        .container(web(80))
+        .desired_count(3)
+        .autoscaling(AutoScaling::cpu(2, 4, 60).unwrap())
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("remove .desired_count(...)"),
+        "{err}"
+    );
 }
 
 #[test]

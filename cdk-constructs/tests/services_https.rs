@@ -6,7 +6,7 @@
 use cdk_constructs::ecs::{AutoScaling, Container, ContainerImage, EcsCluster, EcsService};
 use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route, TLS_POLICY};
 use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
-use cdk_constructs::storage::{Bucket, ParameterPath, Queue};
+use cdk_constructs::storage::{Bucket, ParameterPath, Queue, SsmParameter};
 use cdk_core::{App, Assembly, Stack};
 use serde_json::{json, Value};
 
@@ -23,6 +23,10 @@ fn assembly() -> Assembly {
     let cluster = EcsCluster::new().spot_share(1, 1, 3);
     let uploads = Bucket::new();
     let jobs = Queue::new();
+    let image = SsmParameter::string(
+        "/api/worker-image",
+        "public.ecr.aws/docker/library/busybox:1.36",
+    );
     let mut api = EcsService::builder("api", &cluster, &vpc)
         .container(
             Container::new(
@@ -32,7 +36,14 @@ fn assembly() -> Assembly {
             .unwrap()
             .port(8080),
         )
-        .desired_count(2)
+        .container(
+            Container::new(
+                "worker",
+                ContainerImage::from_ssm_parameter(&image, Some("api-worker")),
+            )
+            .unwrap()
+            .not_essential(),
+        )
         .autoscaling(AutoScaling::cpu(2, 10, 50).unwrap())
         .enable_exec()
         .build()
@@ -53,6 +64,7 @@ fn assembly() -> Assembly {
             .with("Cluster", cluster)
             .with("Uploads", uploads)
             .with("Jobs", jobs)
+            .with("WorkerImage", image)
             .with("Alb", alb)
             .with("Api", api),
     );
@@ -176,6 +188,8 @@ fn autoscaling_and_capacity_providers() {
     );
     let service = &resources(&t, "AWS::ECS::Service")[0]["Properties"];
     assert_eq!(service["EnableExecuteCommand"], true);
+    // Left to autoscaling: a deployment must not reset the count it reached.
+    assert!(service.get("DesiredCount").is_none());
     assert_eq!(
         service["CapacityProviderStrategy"],
         cluster["DefaultCapacityProviderStrategy"]
@@ -210,4 +224,25 @@ fn cfn_lint_passes() {
     let assembly = assembly();
     assembly.write(dir.path()).unwrap();
     cdk_testkit::lint::cfn_lint(&[dir.path().join(&assembly.stacks[0].file_name)]).unwrap();
+}
+
+#[test]
+fn an_image_from_ssm_is_resolved_at_deployment_and_pulled_from_its_repository() {
+    let t = assembly().stacks[0].template_json();
+    let td = &resources(&t, "AWS::ECS::TaskDefinition")[0]["Properties"];
+    // The parameter's `Ref` keeps the dependency: the task definition waits for it.
+    let image = td["ContainerDefinitions"][1]["Image"].to_string();
+    assert!(image.contains("{{resolve:ssm:${Name}}}"), "{image}");
+    assert!(image.contains("WorkerImage"), "{image}");
+    let exec = resources(&t, "AWS::IAM::RolePolicy")
+        .into_iter()
+        .find(|p| {
+            p["Properties"]["PolicyDocument"]
+                .to_string()
+                .contains("ecr:BatchGetImage")
+        })
+        .unwrap();
+    assert!(exec["Properties"]["PolicyDocument"]
+        .to_string()
+        .contains("repository/api-worker"));
 }

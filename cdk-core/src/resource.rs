@@ -197,8 +197,7 @@ impl ResourceCore {
             ("id".to_string(), Value::String(id.clone())),
             ("comment".to_string(), Value::String(reason)),
         ]));
-        let same_id =
-            |v: &Value| matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.clone())));
+        let same_id = |v: &Value| matches!(v, Value::Map(m) if m.get("id") == Some(&Value::String(id.clone())));
         match skips.iter_mut().find(|v| same_id(v)) {
             Some(existing) => *existing = entry,
             None => skips.push(entry),

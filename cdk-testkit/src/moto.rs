@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -30,7 +31,23 @@ impl MotoServer {
     /// and reports the port it got) and waits until it accepts connections.
     pub fn start() -> Result<MotoServer, String> {
         let bin = pytools::bin("moto_server")?;
-        let mut child = Command::new(&bin)
+        MotoServer::spawn(Command::new(&bin), &bin)
+    }
+
+    /// As [`MotoServer::start`], through a Python script of the tools virtualenv that patches
+    /// moto's gaps and then runs `moto.server.main()` (taking moto_server's arguments).
+    pub fn start_script(script: &Path) -> Result<MotoServer, String> {
+        if !script.is_file() {
+            return Err(format!("moto script {} does not exist", script.display()));
+        }
+        let python = pytools::bin("python")?;
+        let mut cmd = Command::new(&python);
+        cmd.arg(script);
+        MotoServer::spawn(cmd, &python)
+    }
+
+    fn spawn(mut cmd: Command, bin: &Path) -> Result<MotoServer, String> {
+        let mut child = cmd
             .args(["-H", "127.0.0.1", "-p", "0"])
             // Never let anything in the emulator look for real credentials.
             .env("AWS_EC2_METADATA_DISABLED", "true")
@@ -105,6 +122,15 @@ impl MotoServer {
             Ok(())
         } else {
             Err(format!("moto reset answered HTTP {status}"))
+        }
+    }
+
+    /// Creates an S3 bucket (path-style `PUT /NAME`; moto's server treats a request it cannot
+    /// attribute to a service as S3, so no signature is needed).
+    pub fn create_bucket(&self, name: &str) -> Result<(), String> {
+        match self.request("PUT", &format!("/{name}"))? {
+            200 => Ok(()),
+            status => Err(format!("creating bucket {name} answered HTTP {status}")),
         }
     }
 
@@ -187,6 +213,9 @@ mod tests {
         let server = MotoServer::start().expect("moto server starts");
         assert!(server.endpoint_url().starts_with("http://127.0.0.1:"));
         server.reset().expect("reset answers");
+        server.create_bucket("templates").expect("bucket created");
+        assert_eq!(server.request("GET", "/templates"), Ok(200));
+        assert_eq!(server.request("GET", "/missing-bucket"), Ok(404));
         let port = server.port();
         drop(server);
         let addr = SocketAddr::from(([127, 0, 0, 1], port));

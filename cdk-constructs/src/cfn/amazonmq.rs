@@ -35,8 +35,8 @@ impl Broker {
     /// Creates the resource with its required properties.
     ///
     /// * `broker_name`: `BrokerName`.
-    /// * `engine_type`: `EngineType`.
-    /// * `deployment_mode`: `DeploymentMode`.
+    /// * `engine_type`: `EngineType`: Allowed values (any case): `activemq`, `rabbitmq`.
+    /// * `deployment_mode`: `DeploymentMode`: Allowed values (any case): `active_standby_multi_az`, `cluster_multi_az`, `single_instance`.
     /// * `host_instance_type`: `HostInstanceType`.
     /// * `publicly_accessible`: `PubliclyAccessible`.
     pub fn new(
@@ -55,7 +55,7 @@ impl Broker {
         Broker { core }
     }
 
-    /// `AuthenticationStrategy`.
+    /// `AuthenticationStrategy`: Allowed values (any case): `config_managed`, `ldap`, `simple`.
     pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("AuthenticationStrategy", value.into());
         self
@@ -75,7 +75,7 @@ impl Broker {
         self
     }
 
-    /// `DataReplicationMode`.
+    /// `DataReplicationMode`: Allowed values (any case): `crdr`, `none`.
     pub fn data_replication_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("DataReplicationMode", value.into());
         self
@@ -138,7 +138,7 @@ impl Broker {
         self
     }
 
-    /// `StorageType`.
+    /// `StorageType`: Allowed values (any case): `EBS`, `EFS`.
     pub fn storage_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("StorageType", value.into());
         self
@@ -401,6 +401,7 @@ pub mod broker {
         /// Creates the property with its required properties.
         ///
         /// * `day_of_week`: `DayOfWeek`: _Allowed Values_: &lt;code&gt;MONDAY&lt;/code&gt; | &lt;code&gt;TUESDAY&lt;/code&gt; | &lt;code&gt;WEDNESDAY&lt;/code&gt; | &lt;code&gt;THURSDAY&lt;/code&gt; | &lt;code&gt;FRIDAY&lt;/code&gt; | &lt;code&gt;SATURDAY&lt;/code&gt; | &lt;code&gt;SUNDAY&lt;/code&gt;
+        ///   Allowed values (any case): `friday`, `monday`, `saturday`, `sunday`, `thursday`, `tuesday`, `wednesday`.
         /// * `time_of_day`: `TimeOfDay`: The time, in 24-hour format, and use only numbers separated by
         ///   a colon, HH:MM or HH:MM:SS. Example: 13:05. When writing YAML this may need to be quoted
         ///   to prevent a timestamp being read and converted to a number of minutes or seconds.
@@ -472,7 +473,8 @@ impl Configuration {
     /// Creates the resource with its required properties.
     ///
     /// * `engine_type`: `EngineType`: The type of broker engine. Note: Currently, Amazon MQ only
-    ///   supports ACTIVEMQ for creating and editing broker configurations.
+    ///   supports ACTIVEMQ for creating and editing broker configurations. Allowed values (any
+    ///   case): `activemq`, `rabbitmq`.
     /// * `name`: `Name`: The name of the configuration.
     pub fn new(engine_type: impl Into<Val<String>>, name: impl Into<Val<String>>) -> Self {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::List);
@@ -482,7 +484,7 @@ impl Configuration {
     }
 
     /// `AuthenticationStrategy`: The authentication strategy associated with the configuration. The
-    /// default is SIMPLE.
+    /// default is SIMPLE. Allowed values (any case): `config_managed`, `ldap`, `simple`.
     pub fn authentication_strategy(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("AuthenticationStrategy", value.into());
         self

@@ -568,10 +568,118 @@ impl Branch {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AppId`.
+    #[inline]
+    pub fn attr_app_id(&self) -> Val<String> {
+        self.core.get_att("AppId")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `Backend.StackArn`.
+    #[inline]
+    pub fn attr_backend_stack_arn(&self) -> Val<Arn> {
+        self.core.get_att("Backend.StackArn")
+    }
+
+    /// `Fn::GetAtt` `BasicAuthConfig.EnableBasicAuth`.
+    #[inline]
+    pub fn attr_basic_auth_config_enable_basic_auth(&self) -> Val<bool> {
+        self.core.get_att("BasicAuthConfig.EnableBasicAuth")
+    }
+
+    /// `Fn::GetAtt` `BasicAuthConfig.Password`.
+    #[inline]
+    pub fn attr_basic_auth_config_password(&self) -> Val<String> {
+        self.core.get_att("BasicAuthConfig.Password")
+    }
+
+    /// `Fn::GetAtt` `BasicAuthConfig.Username`.
+    #[inline]
+    pub fn attr_basic_auth_config_username(&self) -> Val<String> {
+        self.core.get_att("BasicAuthConfig.Username")
+    }
+
+    /// `Fn::GetAtt` `BranchName`.
+    #[inline]
+    pub fn attr_branch_name(&self) -> Val<String> {
+        self.core.get_att("BranchName")
+    }
+
+    /// `Fn::GetAtt` `BuildSpec`.
+    #[inline]
+    pub fn attr_build_spec(&self) -> Val<String> {
+        self.core.get_att("BuildSpec")
+    }
+
+    /// `Fn::GetAtt` `ComputeRoleArn`.
+    #[inline]
+    pub fn attr_compute_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("ComputeRoleArn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `EnableAutoBuild`.
+    #[inline]
+    pub fn attr_enable_auto_build(&self) -> Val<bool> {
+        self.core.get_att("EnableAutoBuild")
+    }
+
+    /// `Fn::GetAtt` `EnablePerformanceMode`.
+    #[inline]
+    pub fn attr_enable_performance_mode(&self) -> Val<bool> {
+        self.core.get_att("EnablePerformanceMode")
+    }
+
+    /// `Fn::GetAtt` `EnablePullRequestPreview`.
+    #[inline]
+    pub fn attr_enable_pull_request_preview(&self) -> Val<bool> {
+        self.core.get_att("EnablePullRequestPreview")
+    }
+
+    /// `Fn::GetAtt` `EnableSkewProtection`.
+    #[inline]
+    pub fn attr_enable_skew_protection(&self) -> Val<bool> {
+        self.core.get_att("EnableSkewProtection")
+    }
+
+    /// `Fn::GetAtt` `EnvironmentVariables`.
+    #[inline]
+    pub fn attr_environment_variables(&self) -> Val<List<Json>> {
+        self.core.get_att_list("EnvironmentVariables")
+    }
+
+    /// `Fn::GetAtt` `Framework`.
+    #[inline]
+    pub fn attr_framework(&self) -> Val<String> {
+        self.core.get_att("Framework")
+    }
+
+    /// `Fn::GetAtt` `PullRequestEnvironmentName`.
+    #[inline]
+    pub fn attr_pull_request_environment_name(&self) -> Val<String> {
+        self.core.get_att("PullRequestEnvironmentName")
+    }
+
+    /// `Fn::GetAtt` `Stage`.
+    #[inline]
+    pub fn attr_stage(&self) -> Val<String> {
+        self.core.get_att("Stage")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -729,22 +837,46 @@ impl Domain {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AppId`.
+    #[inline]
+    pub fn attr_app_id(&self) -> Val<String> {
+        self.core.get_att("AppId")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
     }
 
-    /// `Fn::GetAtt` `DomainStatus`.
+    /// `Fn::GetAtt` `AutoSubDomainCreationPatterns`.
     #[inline]
-    pub fn attr_domain_status(&self) -> Val<String> {
-        self.core.get_att("DomainStatus")
+    pub fn attr_auto_sub_domain_creation_patterns(&self) -> Val<List<String>> {
+        self.core.get_att_list("AutoSubDomainCreationPatterns")
     }
 
-    /// `Fn::GetAtt` `StatusReason`.
+    /// `Fn::GetAtt` `AutoSubDomainIAMRole`.
     #[inline]
-    pub fn attr_status_reason(&self) -> Val<String> {
-        self.core.get_att("StatusReason")
+    pub fn attr_auto_sub_domain_iam_role(&self) -> Val<String> {
+        self.core.get_att("AutoSubDomainIAMRole")
+    }
+
+    /// `Fn::GetAtt` `Certificate.CertificateArn`.
+    #[inline]
+    pub fn attr_certificate_certificate_arn(&self) -> Val<Arn> {
+        self.core.get_att("Certificate.CertificateArn")
+    }
+
+    /// `Fn::GetAtt` `Certificate.CertificateType`.
+    #[inline]
+    pub fn attr_certificate_certificate_type(&self) -> Val<String> {
+        self.core.get_att("Certificate.CertificateType")
+    }
+
+    /// `Fn::GetAtt` `Certificate.CertificateVerificationDNSRecord`.
+    #[inline]
+    pub fn attr_certificate_certificate_verification_dns_record(&self) -> Val<String> {
+        self.core.get_att("Certificate.CertificateVerificationDNSRecord")
     }
 
     /// `Fn::GetAtt` `CertificateRecord`.
@@ -753,10 +885,46 @@ impl Domain {
         self.core.get_att("CertificateRecord")
     }
 
-    /// `Fn::GetAtt` `Certificate`.
+    /// `Fn::GetAtt` `CertificateSettings.CertificateType`.
     #[inline]
-    pub fn attr_certificate(&self) -> Val<Json> {
-        self.core.get_att("Certificate")
+    pub fn attr_certificate_settings_certificate_type(&self) -> Val<String> {
+        self.core.get_att("CertificateSettings.CertificateType")
+    }
+
+    /// `Fn::GetAtt` `CertificateSettings.CustomCertificateArn`.
+    #[inline]
+    pub fn attr_certificate_settings_custom_certificate_arn(&self) -> Val<Arn> {
+        self.core.get_att("CertificateSettings.CustomCertificateArn")
+    }
+
+    /// `Fn::GetAtt` `DomainName`.
+    #[inline]
+    pub fn attr_domain_name(&self) -> Val<String> {
+        self.core.get_att("DomainName")
+    }
+
+    /// `Fn::GetAtt` `DomainStatus`.
+    #[inline]
+    pub fn attr_domain_status(&self) -> Val<String> {
+        self.core.get_att("DomainStatus")
+    }
+
+    /// `Fn::GetAtt` `EnableAutoSubDomain`.
+    #[inline]
+    pub fn attr_enable_auto_sub_domain(&self) -> Val<bool> {
+        self.core.get_att("EnableAutoSubDomain")
+    }
+
+    /// `Fn::GetAtt` `StatusReason`.
+    #[inline]
+    pub fn attr_status_reason(&self) -> Val<String> {
+        self.core.get_att("StatusReason")
+    }
+
+    /// `Fn::GetAtt` `SubDomainSettings`.
+    #[inline]
+    pub fn attr_sub_domain_settings(&self) -> Val<List<Json>> {
+        self.core.get_att_list("SubDomainSettings")
     }
 
     /// `Fn::GetAtt` `UpdateStatus`.

@@ -73,6 +73,30 @@ impl GatewayRoute {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `GatewayRouteName`.
+    #[inline]
+    pub fn attr_gateway_route_name(&self) -> Val<String> {
+        self.core.get_att("GatewayRouteName")
+    }
+
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `VirtualGatewayName`.
+    #[inline]
+    pub fn attr_virtual_gateway_name(&self) -> Val<String> {
+        self.core.get_att("VirtualGatewayName")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -822,6 +846,12 @@ impl Mesh {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -976,6 +1006,30 @@ impl Route {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `RouteName`.
+    #[inline]
+    pub fn attr_route_name(&self) -> Val<String> {
+        self.core.get_att("RouteName")
+    }
+
+    /// `Fn::GetAtt` `VirtualRouterName`.
+    #[inline]
+    pub fn attr_virtual_router_name(&self) -> Val<String> {
+        self.core.get_att("VirtualRouterName")
     }
 
     /// `Fn::GetAtt` `Id`.
@@ -1824,6 +1878,24 @@ impl VirtualGateway {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `VirtualGatewayName`.
+    #[inline]
+    pub fn attr_virtual_gateway_name(&self) -> Val<String> {
+        self.core.get_att("VirtualGatewayName")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -2656,6 +2728,24 @@ impl VirtualNode {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `VirtualNodeName`.
+    #[inline]
+    pub fn attr_virtual_node_name(&self) -> Val<String> {
+        self.core.get_att("VirtualNodeName")
     }
 
     /// `Fn::GetAtt` `Id`.
@@ -3850,6 +3940,24 @@ impl VirtualRouter {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `VirtualRouterName`.
+    #[inline]
+    pub fn attr_virtual_router_name(&self) -> Val<String> {
+        self.core.get_att("VirtualRouterName")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
@@ -3981,6 +4089,24 @@ impl VirtualService {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `MeshName`.
+    #[inline]
+    pub fn attr_mesh_name(&self) -> Val<String> {
+        self.core.get_att("MeshName")
+    }
+
+    /// `Fn::GetAtt` `MeshOwner`.
+    #[inline]
+    pub fn attr_mesh_owner(&self) -> Val<String> {
+        self.core.get_att("MeshOwner")
+    }
+
+    /// `Fn::GetAtt` `VirtualServiceName`.
+    #[inline]
+    pub fn attr_virtual_service_name(&self) -> Val<String> {
+        self.core.get_att("VirtualServiceName")
     }
 
     /// `Fn::GetAtt` `Id`.

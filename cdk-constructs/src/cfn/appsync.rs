@@ -914,6 +914,12 @@ impl DataSource {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `DataSourceArn`.
     #[inline]
     pub fn attr_data_source_arn(&self) -> Val<Arn> {
@@ -1329,16 +1335,40 @@ impl DomainName {
         self.core.get_att("AppSyncDomainName")
     }
 
-    /// `Fn::GetAtt` `HostedZoneId`.
+    /// `Fn::GetAtt` `CertificateArn`.
     #[inline]
-    pub fn attr_hosted_zone_id(&self) -> Val<String> {
-        self.core.get_att("HostedZoneId")
+    pub fn attr_certificate_arn(&self) -> Val<Arn> {
+        self.core.get_att("CertificateArn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `DomainName`.
+    #[inline]
+    pub fn attr_domain_name(&self) -> Val<String> {
+        self.core.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `DomainNameArn`.
     #[inline]
     pub fn attr_domain_name_arn(&self) -> Val<Arn> {
         self.core.get_att("DomainNameArn")
+    }
+
+    /// `Fn::GetAtt` `HostedZoneId`.
+    #[inline]
+    pub fn attr_hosted_zone_id(&self) -> Val<String> {
+        self.core.get_att("HostedZoneId")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -1491,6 +1521,36 @@ impl FunctionConfiguration {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ApiId`.
+    #[inline]
+    pub fn attr_api_id(&self) -> Val<String> {
+        self.core.get_att("ApiId")
+    }
+
+    /// `Fn::GetAtt` `Code`.
+    #[inline]
+    pub fn attr_code(&self) -> Val<String> {
+        self.core.get_att("Code")
+    }
+
+    /// `Fn::GetAtt` `CodeS3Location`.
+    #[inline]
+    pub fn attr_code_s3_location(&self) -> Val<String> {
+        self.core.get_att("CodeS3Location")
+    }
+
+    /// `Fn::GetAtt` `DataSourceName`.
+    #[inline]
+    pub fn attr_data_source_name(&self) -> Val<String> {
+        self.core.get_att("DataSourceName")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
     /// `Fn::GetAtt` `FunctionArn`.
     #[inline]
     pub fn attr_function_arn(&self) -> Val<Arn> {
@@ -1501,6 +1561,78 @@ impl FunctionConfiguration {
     #[inline]
     pub fn attr_function_id(&self) -> Val<String> {
         self.core.get_att("FunctionId")
+    }
+
+    /// `Fn::GetAtt` `FunctionVersion`.
+    #[inline]
+    pub fn attr_function_version(&self) -> Val<String> {
+        self.core.get_att("FunctionVersion")
+    }
+
+    /// `Fn::GetAtt` `MaxBatchSize`.
+    #[inline]
+    pub fn attr_max_batch_size(&self) -> Val<i64> {
+        self.core.get_att("MaxBatchSize")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RequestMappingTemplate`.
+    #[inline]
+    pub fn attr_request_mapping_template(&self) -> Val<String> {
+        self.core.get_att("RequestMappingTemplate")
+    }
+
+    /// `Fn::GetAtt` `RequestMappingTemplateS3Location`.
+    #[inline]
+    pub fn attr_request_mapping_template_s3_location(&self) -> Val<String> {
+        self.core.get_att("RequestMappingTemplateS3Location")
+    }
+
+    /// `Fn::GetAtt` `ResponseMappingTemplate`.
+    #[inline]
+    pub fn attr_response_mapping_template(&self) -> Val<String> {
+        self.core.get_att("ResponseMappingTemplate")
+    }
+
+    /// `Fn::GetAtt` `ResponseMappingTemplateS3Location`.
+    #[inline]
+    pub fn attr_response_mapping_template_s3_location(&self) -> Val<String> {
+        self.core.get_att("ResponseMappingTemplateS3Location")
+    }
+
+    /// `Fn::GetAtt` `Runtime.Name`.
+    #[inline]
+    pub fn attr_runtime_name(&self) -> Val<String> {
+        self.core.get_att("Runtime.Name")
+    }
+
+    /// `Fn::GetAtt` `Runtime.RuntimeVersion`.
+    #[inline]
+    pub fn attr_runtime_runtime_version(&self) -> Val<String> {
+        self.core.get_att("Runtime.RuntimeVersion")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.ConflictDetection`.
+    #[inline]
+    pub fn attr_sync_config_conflict_detection(&self) -> Val<String> {
+        self.core.get_att("SyncConfig.ConflictDetection")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.ConflictHandler`.
+    #[inline]
+    pub fn attr_sync_config_conflict_handler(&self) -> Val<String> {
+        self.core.get_att("SyncConfig.ConflictHandler")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.LambdaConflictHandlerConfig.LambdaConflictHandlerArn`.
+    #[inline]
+    pub fn attr_sync_config_lambda_conflict_handler_config_lambda_conflict_handler_arn(&self) -> Val<Arn> {
+        self.core.get_att("SyncConfig.LambdaConflictHandlerConfig.LambdaConflictHandlerArn")
     }
 }
 
@@ -2428,10 +2560,136 @@ impl Resolver {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ApiId`.
+    #[inline]
+    pub fn attr_api_id(&self) -> Val<String> {
+        self.core.get_att("ApiId")
+    }
+
+    /// `Fn::GetAtt` `CachingConfig.CachingKeys`.
+    #[inline]
+    pub fn attr_caching_config_caching_keys(&self) -> Val<List<String>> {
+        self.core.get_att_list("CachingConfig.CachingKeys")
+    }
+
+    /// `Fn::GetAtt` `CachingConfig.Ttl`.
+    #[inline]
+    pub fn attr_caching_config_ttl(&self) -> Val<f64> {
+        self.core.get_att("CachingConfig.Ttl")
+    }
+
+    /// `Fn::GetAtt` `Code`.
+    #[inline]
+    pub fn attr_code(&self) -> Val<String> {
+        self.core.get_att("Code")
+    }
+
+    /// `Fn::GetAtt` `CodeS3Location`.
+    #[inline]
+    pub fn attr_code_s3_location(&self) -> Val<String> {
+        self.core.get_att("CodeS3Location")
+    }
+
+    /// `Fn::GetAtt` `DataSourceName`.
+    #[inline]
+    pub fn attr_data_source_name(&self) -> Val<String> {
+        self.core.get_att("DataSourceName")
+    }
+
+    /// `Fn::GetAtt` `FieldName`.
+    #[inline]
+    pub fn attr_field_name(&self) -> Val<String> {
+        self.core.get_att("FieldName")
+    }
+
+    /// `Fn::GetAtt` `Kind`.
+    #[inline]
+    pub fn attr_kind(&self) -> Val<String> {
+        self.core.get_att("Kind")
+    }
+
+    /// `Fn::GetAtt` `MaxBatchSize`.
+    #[inline]
+    pub fn attr_max_batch_size(&self) -> Val<i64> {
+        self.core.get_att("MaxBatchSize")
+    }
+
+    /// `Fn::GetAtt` `MetricsConfig`.
+    #[inline]
+    pub fn attr_metrics_config(&self) -> Val<String> {
+        self.core.get_att("MetricsConfig")
+    }
+
+    /// `Fn::GetAtt` `PipelineConfig.Functions`.
+    #[inline]
+    pub fn attr_pipeline_config_functions(&self) -> Val<List<String>> {
+        self.core.get_att_list("PipelineConfig.Functions")
+    }
+
+    /// `Fn::GetAtt` `RequestMappingTemplate`.
+    #[inline]
+    pub fn attr_request_mapping_template(&self) -> Val<String> {
+        self.core.get_att("RequestMappingTemplate")
+    }
+
+    /// `Fn::GetAtt` `RequestMappingTemplateS3Location`.
+    #[inline]
+    pub fn attr_request_mapping_template_s3_location(&self) -> Val<String> {
+        self.core.get_att("RequestMappingTemplateS3Location")
+    }
+
     /// `Fn::GetAtt` `ResolverArn`.
     #[inline]
     pub fn attr_resolver_arn(&self) -> Val<Arn> {
         self.core.get_att("ResolverArn")
+    }
+
+    /// `Fn::GetAtt` `ResponseMappingTemplate`.
+    #[inline]
+    pub fn attr_response_mapping_template(&self) -> Val<String> {
+        self.core.get_att("ResponseMappingTemplate")
+    }
+
+    /// `Fn::GetAtt` `ResponseMappingTemplateS3Location`.
+    #[inline]
+    pub fn attr_response_mapping_template_s3_location(&self) -> Val<String> {
+        self.core.get_att("ResponseMappingTemplateS3Location")
+    }
+
+    /// `Fn::GetAtt` `Runtime.Name`.
+    #[inline]
+    pub fn attr_runtime_name(&self) -> Val<String> {
+        self.core.get_att("Runtime.Name")
+    }
+
+    /// `Fn::GetAtt` `Runtime.RuntimeVersion`.
+    #[inline]
+    pub fn attr_runtime_runtime_version(&self) -> Val<String> {
+        self.core.get_att("Runtime.RuntimeVersion")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.ConflictDetection`.
+    #[inline]
+    pub fn attr_sync_config_conflict_detection(&self) -> Val<String> {
+        self.core.get_att("SyncConfig.ConflictDetection")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.ConflictHandler`.
+    #[inline]
+    pub fn attr_sync_config_conflict_handler(&self) -> Val<String> {
+        self.core.get_att("SyncConfig.ConflictHandler")
+    }
+
+    /// `Fn::GetAtt` `SyncConfig.LambdaConflictHandlerConfig.LambdaConflictHandlerArn`.
+    #[inline]
+    pub fn attr_sync_config_lambda_conflict_handler_config_lambda_conflict_handler_arn(&self) -> Val<Arn> {
+        self.core.get_att("SyncConfig.LambdaConflictHandlerConfig.LambdaConflictHandlerArn")
+    }
+
+    /// `Fn::GetAtt` `TypeName`.
+    #[inline]
+    pub fn attr_type_name(&self) -> Val<String> {
+        self.core.get_att("TypeName")
     }
 }
 

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, TagFormat, Val};
-use cdk_core::kind::{Arn, List};
+use cdk_core::kind::{Arn, Json, List};
 
 /// `AWS::AutoScaling::AutoScalingGroup`: The ``AWS::AutoScaling::AutoScalingGroup`` resource
 /// defines an Amazon EC2 Auto Scaling group, which is a collection of Amazon EC2 instances that are
@@ -385,6 +385,336 @@ impl AutoScalingGroup {
     #[inline]
     pub fn attr_auto_scaling_group_arn(&self) -> Val<Arn> {
         self.core.get_att("AutoScalingGroupARN")
+    }
+
+    /// `Fn::GetAtt` `AutoScalingGroupName`.
+    #[inline]
+    pub fn attr_auto_scaling_group_name(&self) -> Val<String> {
+        self.core.get_att("AutoScalingGroupName")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneDistribution.CapacityDistributionStrategy`.
+    #[inline]
+    pub fn attr_availability_zone_distribution_capacity_distribution_strategy(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZoneDistribution.CapacityDistributionStrategy")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneIds`.
+    #[inline]
+    pub fn attr_availability_zone_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("AvailabilityZoneIds")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneImpairmentPolicy.ImpairedZoneHealthCheckBehavior`.
+    #[inline]
+    pub fn attr_availability_zone_impairment_policy_impaired_zone_health_check_behavior(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZoneImpairmentPolicy.ImpairedZoneHealthCheckBehavior")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneImpairmentPolicy.ZonalShiftEnabled`.
+    #[inline]
+    pub fn attr_availability_zone_impairment_policy_zonal_shift_enabled(&self) -> Val<bool> {
+        self.core.get_att("AvailabilityZoneImpairmentPolicy.ZonalShiftEnabled")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZones`.
+    #[inline]
+    pub fn attr_availability_zones(&self) -> Val<List<String>> {
+        self.core.get_att_list("AvailabilityZones")
+    }
+
+    /// `Fn::GetAtt` `CapacityRebalance`.
+    #[inline]
+    pub fn attr_capacity_rebalance(&self) -> Val<bool> {
+        self.core.get_att("CapacityRebalance")
+    }
+
+    /// `Fn::GetAtt` `CapacityReservationSpecification.CapacityReservationPreference`.
+    #[inline]
+    pub fn attr_capacity_reservation_specification_capacity_reservation_preference(&self) -> Val<String> {
+        self.core.get_att("CapacityReservationSpecification.CapacityReservationPreference")
+    }
+
+    /// `Fn::GetAtt` `CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationIds`.
+    #[inline]
+    pub fn attr_capacity_reservation_specification_capacity_reservation_target_capacity_reservation_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationIds")
+    }
+
+    /// `Fn::GetAtt` `CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationResourceGroupArns`.
+    #[inline]
+    pub fn attr_capacity_reservation_specification_capacity_reservation_target_capacity_reservation_resource_group_arns(&self) -> Val<List<String>> {
+        self.core.get_att_list("CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationResourceGroupArns")
+    }
+
+    /// `Fn::GetAtt` `Context`.
+    #[inline]
+    pub fn attr_context(&self) -> Val<String> {
+        self.core.get_att("Context")
+    }
+
+    /// `Fn::GetAtt` `Cooldown`.
+    #[inline]
+    pub fn attr_cooldown(&self) -> Val<String> {
+        self.core.get_att("Cooldown")
+    }
+
+    /// `Fn::GetAtt` `DefaultInstanceWarmup`.
+    #[inline]
+    pub fn attr_default_instance_warmup(&self) -> Val<i64> {
+        self.core.get_att("DefaultInstanceWarmup")
+    }
+
+    /// `Fn::GetAtt` `DeletionProtection`.
+    #[inline]
+    pub fn attr_deletion_protection(&self) -> Val<String> {
+        self.core.get_att("DeletionProtection")
+    }
+
+    /// `Fn::GetAtt` `DesiredCapacity`.
+    #[inline]
+    pub fn attr_desired_capacity(&self) -> Val<String> {
+        self.core.get_att("DesiredCapacity")
+    }
+
+    /// `Fn::GetAtt` `DesiredCapacityType`.
+    #[inline]
+    pub fn attr_desired_capacity_type(&self) -> Val<String> {
+        self.core.get_att("DesiredCapacityType")
+    }
+
+    /// `Fn::GetAtt` `HealthCheckGracePeriod`.
+    #[inline]
+    pub fn attr_health_check_grace_period(&self) -> Val<i64> {
+        self.core.get_att("HealthCheckGracePeriod")
+    }
+
+    /// `Fn::GetAtt` `HealthCheckType`.
+    #[inline]
+    pub fn attr_health_check_type(&self) -> Val<String> {
+        self.core.get_att("HealthCheckType")
+    }
+
+    /// `Fn::GetAtt` `InstanceId`.
+    #[inline]
+    pub fn attr_instance_id(&self) -> Val<String> {
+        self.core.get_att("InstanceId")
+    }
+
+    /// `Fn::GetAtt` `InstanceLifecyclePolicy.RetentionTriggers.TerminateHookAbandon`.
+    #[inline]
+    pub fn attr_instance_lifecycle_policy_retention_triggers_terminate_hook_abandon(&self) -> Val<String> {
+        self.core.get_att("InstanceLifecyclePolicy.RetentionTriggers.TerminateHookAbandon")
+    }
+
+    /// `Fn::GetAtt` `InstanceMaintenancePolicy.MaxHealthyPercentage`.
+    #[inline]
+    pub fn attr_instance_maintenance_policy_max_healthy_percentage(&self) -> Val<i64> {
+        self.core.get_att("InstanceMaintenancePolicy.MaxHealthyPercentage")
+    }
+
+    /// `Fn::GetAtt` `InstanceMaintenancePolicy.MinHealthyPercentage`.
+    #[inline]
+    pub fn attr_instance_maintenance_policy_min_healthy_percentage(&self) -> Val<i64> {
+        self.core.get_att("InstanceMaintenancePolicy.MinHealthyPercentage")
+    }
+
+    /// `Fn::GetAtt` `LaunchConfigurationName`.
+    #[inline]
+    pub fn attr_launch_configuration_name(&self) -> Val<String> {
+        self.core.get_att("LaunchConfigurationName")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.LaunchTemplateId`.
+    #[inline]
+    pub fn attr_launch_template_launch_template_id(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.LaunchTemplateId")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.LaunchTemplateName`.
+    #[inline]
+    pub fn attr_launch_template_launch_template_name(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.LaunchTemplateName")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.Version`.
+    #[inline]
+    pub fn attr_launch_template_version(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.Version")
+    }
+
+    /// `Fn::GetAtt` `LifecycleHookSpecificationList`.
+    #[inline]
+    pub fn attr_lifecycle_hook_specification_list(&self) -> Val<List<Json>> {
+        self.core.get_att_list("LifecycleHookSpecificationList")
+    }
+
+    /// `Fn::GetAtt` `LoadBalancerNames`.
+    #[inline]
+    pub fn attr_load_balancer_names(&self) -> Val<List<String>> {
+        self.core.get_att_list("LoadBalancerNames")
+    }
+
+    /// `Fn::GetAtt` `MaxInstanceLifetime`.
+    #[inline]
+    pub fn attr_max_instance_lifetime(&self) -> Val<i64> {
+        self.core.get_att("MaxInstanceLifetime")
+    }
+
+    /// `Fn::GetAtt` `MaxSize`.
+    #[inline]
+    pub fn attr_max_size(&self) -> Val<String> {
+        self.core.get_att("MaxSize")
+    }
+
+    /// `Fn::GetAtt` `MetricsCollection`.
+    #[inline]
+    pub fn attr_metrics_collection(&self) -> Val<List<Json>> {
+        self.core.get_att_list("MetricsCollection")
+    }
+
+    /// `Fn::GetAtt` `MinSize`.
+    #[inline]
+    pub fn attr_min_size(&self) -> Val<String> {
+        self.core.get_att("MinSize")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.DistributionSegments`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_distribution_segments(&self) -> Val<List<Json>> {
+        self.core.get_att_list("MixedInstancesPolicy.InstancesDistribution.DistributionSegments")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.OnDemandAllocationStrategy`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_on_demand_allocation_strategy(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.OnDemandAllocationStrategy")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_on_demand_base_capacity(&self) -> Val<i64> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_on_demand_percentage_above_base_capacity(&self) -> Val<i64> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_spot_allocation_strategy(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.SpotInstancePools`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_spot_instance_pools(&self) -> Val<i64> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.SpotInstancePools")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.InstancesDistribution.SpotMaxPrice`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_instances_distribution_spot_max_price(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.InstancesDistribution.SpotMaxPrice")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_launch_template_launch_template_specification_launch_template_id(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateName`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_launch_template_launch_template_specification_launch_template_name(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateName")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_launch_template_launch_template_specification_version(&self) -> Val<String> {
+        self.core.get_att("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version")
+    }
+
+    /// `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.Overrides`.
+    #[inline]
+    pub fn attr_mixed_instances_policy_launch_template_overrides(&self) -> Val<List<Json>> {
+        self.core.get_att_list("MixedInstancesPolicy.LaunchTemplate.Overrides")
+    }
+
+    /// `Fn::GetAtt` `NewInstancesProtectedFromScaleIn`.
+    #[inline]
+    pub fn attr_new_instances_protected_from_scale_in(&self) -> Val<bool> {
+        self.core.get_att("NewInstancesProtectedFromScaleIn")
+    }
+
+    /// `Fn::GetAtt` `NotificationConfiguration.NotificationTypes`.
+    #[inline]
+    pub fn attr_notification_configuration_notification_types(&self) -> Val<List<String>> {
+        self.core.get_att_list("NotificationConfiguration.NotificationTypes")
+    }
+
+    /// `Fn::GetAtt` `NotificationConfiguration.TopicARN`.
+    #[inline]
+    pub fn attr_notification_configuration_topic_arn(&self) -> Val<Json> {
+        self.core.get_att("NotificationConfiguration.TopicARN")
+    }
+
+    /// `Fn::GetAtt` `NotificationConfigurations`.
+    #[inline]
+    pub fn attr_notification_configurations(&self) -> Val<List<Json>> {
+        self.core.get_att_list("NotificationConfigurations")
+    }
+
+    /// `Fn::GetAtt` `PlacementGroup`.
+    #[inline]
+    pub fn attr_placement_group(&self) -> Val<String> {
+        self.core.get_att("PlacementGroup")
+    }
+
+    /// `Fn::GetAtt` `ServiceLinkedRoleARN`.
+    #[inline]
+    pub fn attr_service_linked_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("ServiceLinkedRoleARN")
+    }
+
+    /// `Fn::GetAtt` `SkipZonalShiftValidation`.
+    #[inline]
+    pub fn attr_skip_zonal_shift_validation(&self) -> Val<bool> {
+        self.core.get_att("SkipZonalShiftValidation")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TargetGroupARNs`.
+    #[inline]
+    pub fn attr_target_group_ar_ns(&self) -> Val<List<String>> {
+        self.core.get_att_list("TargetGroupARNs")
+    }
+
+    /// `Fn::GetAtt` `TerminationPolicies`.
+    #[inline]
+    pub fn attr_termination_policies(&self) -> Val<List<String>> {
+        self.core.get_att_list("TerminationPolicies")
+    }
+
+    /// `Fn::GetAtt` `TrafficSources`.
+    #[inline]
+    pub fn attr_traffic_sources(&self) -> Val<List<Json>> {
+        self.core.get_att_list("TrafficSources")
+    }
+
+    /// `Fn::GetAtt` `VPCZoneIdentifier`.
+    #[inline]
+    pub fn attr_vpc_zone_identifier(&self) -> Val<List<String>> {
+        self.core.get_att_list("VPCZoneIdentifier")
     }
 }
 

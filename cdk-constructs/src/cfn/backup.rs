@@ -421,16 +421,76 @@ impl BackupSelection {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `SelectionId`.
+    /// `Fn::GetAtt` `BackupPlanId`.
     #[inline]
-    pub fn attr_selection_id(&self) -> Val<String> {
-        self.core.get_att("SelectionId")
+    pub fn attr_backup_plan_id(&self) -> Val<String> {
+        self.core.get_att("BackupPlanId")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.Conditions.StringEquals`.
+    #[inline]
+    pub fn attr_backup_selection_conditions_string_equals(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BackupSelection.Conditions.StringEquals")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.Conditions.StringLike`.
+    #[inline]
+    pub fn attr_backup_selection_conditions_string_like(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BackupSelection.Conditions.StringLike")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.Conditions.StringNotEquals`.
+    #[inline]
+    pub fn attr_backup_selection_conditions_string_not_equals(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BackupSelection.Conditions.StringNotEquals")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.Conditions.StringNotLike`.
+    #[inline]
+    pub fn attr_backup_selection_conditions_string_not_like(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BackupSelection.Conditions.StringNotLike")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.IamRoleArn`.
+    #[inline]
+    pub fn attr_backup_selection_iam_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("BackupSelection.IamRoleArn")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.ListOfTags`.
+    #[inline]
+    pub fn attr_backup_selection_list_of_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BackupSelection.ListOfTags")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.NotResources`.
+    #[inline]
+    pub fn attr_backup_selection_not_resources(&self) -> Val<List<String>> {
+        self.core.get_att_list("BackupSelection.NotResources")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.Resources`.
+    #[inline]
+    pub fn attr_backup_selection_resources(&self) -> Val<List<String>> {
+        self.core.get_att_list("BackupSelection.Resources")
+    }
+
+    /// `Fn::GetAtt` `BackupSelection.SelectionName`.
+    #[inline]
+    pub fn attr_backup_selection_selection_name(&self) -> Val<String> {
+        self.core.get_att("BackupSelection.SelectionName")
     }
 
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `SelectionId`.
+    #[inline]
+    pub fn attr_selection_id(&self) -> Val<String> {
+        self.core.get_att("SelectionId")
     }
 }
 
@@ -566,7 +626,7 @@ pub mod backup_selection {
         ///
         /// * `condition_value`: `ConditionValue`.
         /// * `condition_key`: `ConditionKey`.
-        /// * `condition_type`: `ConditionType`.
+        /// * `condition_type`: `ConditionType`: Allowed values (any case): `stringequals`.
         pub fn new(
             condition_value: impl Into<Val<String>>,
             condition_key: impl Into<Val<String>>,
@@ -641,6 +701,48 @@ impl BackupVault {
     #[inline]
     pub fn attr_backup_vault_arn(&self) -> Val<Arn> {
         self.core.get_att("BackupVaultArn")
+    }
+
+    /// `Fn::GetAtt` `BackupVaultName`.
+    #[inline]
+    pub fn attr_backup_vault_name(&self) -> Val<String> {
+        self.core.get_att("BackupVaultName")
+    }
+
+    /// `Fn::GetAtt` `EncryptionKeyArn`.
+    #[inline]
+    pub fn attr_encryption_key_arn(&self) -> Val<Arn> {
+        self.core.get_att("EncryptionKeyArn")
+    }
+
+    /// `Fn::GetAtt` `LockConfiguration.ChangeableForDays`.
+    #[inline]
+    pub fn attr_lock_configuration_changeable_for_days(&self) -> Val<i64> {
+        self.core.get_att("LockConfiguration.ChangeableForDays")
+    }
+
+    /// `Fn::GetAtt` `LockConfiguration.MaxRetentionDays`.
+    #[inline]
+    pub fn attr_lock_configuration_max_retention_days(&self) -> Val<i64> {
+        self.core.get_att("LockConfiguration.MaxRetentionDays")
+    }
+
+    /// `Fn::GetAtt` `LockConfiguration.MinRetentionDays`.
+    #[inline]
+    pub fn attr_lock_configuration_min_retention_days(&self) -> Val<i64> {
+        self.core.get_att("LockConfiguration.MinRetentionDays")
+    }
+
+    /// `Fn::GetAtt` `Notifications.BackupVaultEvents`.
+    #[inline]
+    pub fn attr_notifications_backup_vault_events(&self) -> Val<List<String>> {
+        self.core.get_att_list("Notifications.BackupVaultEvents")
+    }
+
+    /// `Fn::GetAtt` `Notifications.SNSTopicArn`.
+    #[inline]
+    pub fn attr_notifications_sns_topic_arn(&self) -> Val<Arn> {
+        self.core.get_att("Notifications.SNSTopicArn")
     }
 }
 
@@ -1077,6 +1179,48 @@ impl LogicallyAirGappedBackupVault {
     #[inline]
     pub fn attr_backup_vault_arn(&self) -> Val<Arn> {
         self.core.get_att("BackupVaultArn")
+    }
+
+    /// `Fn::GetAtt` `BackupVaultName`.
+    #[inline]
+    pub fn attr_backup_vault_name(&self) -> Val<String> {
+        self.core.get_att("BackupVaultName")
+    }
+
+    /// `Fn::GetAtt` `EncryptionKeyArn`.
+    #[inline]
+    pub fn attr_encryption_key_arn(&self) -> Val<Arn> {
+        self.core.get_att("EncryptionKeyArn")
+    }
+
+    /// `Fn::GetAtt` `MaxRetentionDays`.
+    #[inline]
+    pub fn attr_max_retention_days(&self) -> Val<i64> {
+        self.core.get_att("MaxRetentionDays")
+    }
+
+    /// `Fn::GetAtt` `MinRetentionDays`.
+    #[inline]
+    pub fn attr_min_retention_days(&self) -> Val<i64> {
+        self.core.get_att("MinRetentionDays")
+    }
+
+    /// `Fn::GetAtt` `MpaApprovalTeamArn`.
+    #[inline]
+    pub fn attr_mpa_approval_team_arn(&self) -> Val<Arn> {
+        self.core.get_att("MpaApprovalTeamArn")
+    }
+
+    /// `Fn::GetAtt` `Notifications.BackupVaultEvents`.
+    #[inline]
+    pub fn attr_notifications_backup_vault_events(&self) -> Val<List<String>> {
+        self.core.get_att_list("Notifications.BackupVaultEvents")
+    }
+
+    /// `Fn::GetAtt` `Notifications.SNSTopicArn`.
+    #[inline]
+    pub fn attr_notifications_sns_topic_arn(&self) -> Val<Arn> {
+        self.core.get_att("Notifications.SNSTopicArn")
     }
 
     /// `Fn::GetAtt` `VaultState`.

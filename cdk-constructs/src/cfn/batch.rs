@@ -34,7 +34,7 @@ impl ComputeEnvironment {
 
     /// Creates the resource with its required properties.
     ///
-    /// * `type_`: `Type`.
+    /// * `type_`: `Type`: Allowed values (any case): `managed`, `unmanaged`.
     pub fn new(type_: impl Into<Val<String>>) -> Self {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::Map);
         core.set("Type", type_.into());
@@ -141,7 +141,7 @@ pub mod compute_environment {
     impl ComputeResources {
         /// Creates the property with its required properties.
         ///
-        /// * `type_`: `Type`.
+        /// * `type_`: `Type`: Allowed values (any case): `ec2`, `ecs_managed_instances`, `fargate`, `fargate_spot`, `spot`.
         /// * `maxv_cpus`: `MaxvCpus`.
         pub fn new(type_: impl Into<Val<String>>, maxv_cpus: impl Into<Val<i64>>) -> Self {
             let mut props = Props::new();
@@ -150,7 +150,7 @@ pub mod compute_environment {
             ComputeResources { props }
         }
 
-        /// `AllocationStrategy`.
+        /// `AllocationStrategy`: Allowed values (any case): `best_fit`, `best_fit_progressive`, `best_fit_progressive_ordered`, `spot_capacity_optimized`, `spot_capacity_optimized_prioritized`, `spot_price_capacity_optimized`.
         pub fn allocation_strategy(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("AllocationStrategy", value.into());
             self
@@ -334,7 +334,7 @@ pub mod compute_environment {
             self
         }
 
-        /// `UserdataType`.
+        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
         pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("UserdataType", value.into());
             self
@@ -380,7 +380,7 @@ pub mod compute_environment {
             self
         }
 
-        /// `UserdataType`.
+        /// `UserdataType`: Allowed values (any case): `eks_bootstrap_sh`, `eks_nodeadm`.
         pub fn userdata_type(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("UserdataType", value.into());
             self
@@ -710,7 +710,7 @@ pub mod compute_environment {
         /// remove this property after previously setting it, AWS Batch treats the omission as DISABLED,
         /// because the underlying API has no way to unset the value. Because of this, if a stack
         /// rollback would return this property to its previous unset state, AWS Batch sets it to
-        /// DISABLED instead.
+        /// DISABLED instead. Allowed values (any case): `disabled`, `enabled`, `enhanced`.
         pub fn container_insights(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("ContainerInsights", value.into());
             self
@@ -766,14 +766,14 @@ pub mod compute_environment {
         }
 
         /// `DesiredState`: The desired state of the EKS access entry managed by AWS Batch. When
-        /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER.
+        /// omitted, AWS Batch applies INHERIT_FROM_CLUSTER. Allowed values (any case): `disabled`, `enabled`, `inherit_from_cluster`.
         pub fn desired_state(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("DesiredState", value.into());
             self
         }
 
         /// `Status`: The read-only status of the EKS access entry, returned by
-        /// DescribeComputeEnvironments.
+        /// DescribeComputeEnvironments. Allowed values (any case): `active`, `inactive`.
         pub fn status(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("Status", value.into());
             self
@@ -907,7 +907,7 @@ impl JobDefinition {
 
     /// Creates the resource with its required properties.
     ///
-    /// * `type_`: `Type`.
+    /// * `type_`: `Type`: Allowed values (any case): `container`, `multinode`.
     pub fn new(type_: impl Into<Val<String>>) -> Self {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::None);
         core.set("Type", type_.into());
@@ -1397,7 +1397,7 @@ pub mod job_definition {
     impl LogConfiguration {
         /// Creates the property with its required properties.
         ///
-        /// * `log_driver`: `LogDriver`.
+        /// * `log_driver`: `LogDriver`: Allowed values (any case): `awsfirelens`, `awslogs`, `fluentd`, `gelf`, `journald`, `json-file`, `splunk`, `syslog`.
         pub fn new(log_driver: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("LogDriver", log_driver.into());
@@ -1486,7 +1486,7 @@ pub mod job_definition {
             NetworkConfiguration { props }
         }
 
-        /// `AssignPublicIp`.
+        /// `AssignPublicIp`: Allowed values (any case): `disabled`, `enabled`.
         pub fn assign_public_ip(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("AssignPublicIp", value.into());
             self
@@ -1526,7 +1526,7 @@ pub mod job_definition {
             ResourceRequirement { props }
         }
 
-        /// `Type`.
+        /// `Type`: Allowed values (any case): `gpu`, `memory`, `vcpu`.
         pub fn type_(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("Type", value.into());
             self
@@ -1662,7 +1662,7 @@ pub mod job_definition {
             self
         }
 
-        /// `TransitEncryption`.
+        /// `TransitEncryption`: Allowed values (any case): `disabled`, `enabled`.
         pub fn transit_encryption(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("TransitEncryption", value.into());
             self
@@ -1696,7 +1696,7 @@ pub mod job_definition {
             self
         }
 
-        /// `Iam`.
+        /// `Iam`: Allowed values (any case): `disabled`, `enabled`.
         pub fn iam(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("Iam", value.into());
             self
@@ -2023,7 +2023,7 @@ pub mod job_definition {
     impl TaskContainerPropertiesFirelensConfiguration {
         /// Creates the property with its required properties.
         ///
-        /// * `type_`: `Type`.
+        /// * `type_`: `Type`: Allowed values (any case): `fluentbit`, `fluentd`.
         pub fn new(type_: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("Type", type_.into());
@@ -2889,7 +2889,7 @@ pub mod job_definition {
     impl EvaluateOnExit {
         /// Creates the property with its required properties.
         ///
-        /// * `action`: `Action`.
+        /// * `action`: `Action`: Allowed values (any case): `exit`, `retry`.
         pub fn new(action: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("Action", action.into());
@@ -2974,7 +2974,7 @@ impl JobQueue {
         self
     }
 
-    /// `JobQueueType`.
+    /// `JobQueueType`: Allowed values (any case): `ecs`, `ecs_fargate`, `ecs_managed_instances`, `eks`, `sagemaker_training`.
     pub fn job_queue_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("JobQueueType", value.into());
         self
@@ -3057,7 +3057,7 @@ pub mod job_queue {
     impl JobStateTimeLimitAction {
         /// Creates the property with its required properties.
         ///
-        /// * `action`: `Action`.
+        /// * `action`: `Action`: Allowed values (any case): `cancel`, `terminate`.
         /// * `max_time_seconds`: `MaxTimeSeconds`.
         /// * `reason`: `Reason`.
         /// * `state`: `State`.
@@ -3228,7 +3228,8 @@ pub mod quota_share {
         /// Creates the property with its required properties.
         ///
         /// * `in_share_preemption`: `InSharePreemption`: Specifies whether jobs within a quota share
-        ///   can be preempted by another, higher priority job in the same quota share.
+        ///   can be preempted by another, higher priority job in the same quota share. Allowed values (any
+        ///   case): `disabled`, `enabled`.
         pub fn new(in_share_preemption: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("InSharePreemption", in_share_preemption.into());
@@ -3250,7 +3251,7 @@ pub mod quota_share {
         ///   strategy allows a quota share to reserve idle capacity for itself. `LEND` configures the
         ///   share to lend its idle capacity to another share in need of capacity. The `LEND_AND_BORROW`
         ///   strategy configures the share to borrow idle capacity from an underutilized share, as well
-        ///   as lend to another share.
+        ///   as lend to another share. Allowed values (any case): `lend`, `lend_and_borrow`, `reserve`.
         pub fn new(strategy: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("Strategy", strategy.into());
@@ -3422,7 +3423,7 @@ pub mod scheduling_policy {
             QuotaSharePolicy { props }
         }
 
-        /// `IdleResourceAssignmentStrategy`.
+        /// `IdleResourceAssignmentStrategy`: Allowed values (any case): `fifo`.
         pub fn idle_resource_assignment_strategy(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("IdleResourceAssignmentStrategy", value.into());
             self
@@ -3443,7 +3444,7 @@ impl ServiceEnvironment {
 
     /// Creates the resource with its required properties.
     ///
-    /// * `service_environment_type`: `ServiceEnvironmentType`.
+    /// * `service_environment_type`: `ServiceEnvironmentType`: Allowed values (any case): `sagemaker_training`.
     /// * `capacity_limits`: `CapacityLimits`.
     pub fn new(
         service_environment_type: impl Into<Val<String>>,

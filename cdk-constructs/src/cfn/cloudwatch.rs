@@ -1760,6 +1760,12 @@ impl InsightRule {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `RuleName`.
+    #[inline]
+    pub fn attr_rule_name(&self) -> Val<String> {
+        self.core.get_att("RuleName")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -2300,9 +2306,20 @@ impl MetricStream {
     pub const TYPE: &'static str = "AWS::CloudWatch::MetricStream";
 
     /// Creates the resource with its required properties.
-    #[inline]
-    pub fn new() -> Self {
-        let core = ResourceCore::new(Self::TYPE, TagFormat::List);
+    ///
+    /// * `firehose_arn`: `FirehoseArn`: The ARN of the Kinesis Firehose where to stream the data.
+    /// * `role_arn`: `RoleArn`: The ARN of the role that provides access to the Kinesis Firehose.
+    /// * `output_format`: `OutputFormat`: The output format of the data streamed to the Kinesis
+    ///   Firehose.
+    pub fn new(
+        firehose_arn: impl Into<Val<String>>,
+        role_arn: impl Into<Val<String>>,
+        output_format: impl Into<Val<metric_stream::OutputFormat>>,
+    ) -> Self {
+        let mut core = ResourceCore::new(Self::TYPE, TagFormat::List);
+        core.set("FirehoseArn", firehose_arn.into());
+        core.set("RoleArn", role_arn.into());
+        core.set("OutputFormat", output_format.into());
         MetricStream { core }
     }
 
@@ -2312,12 +2329,6 @@ impl MetricStream {
     /// IncludeFilters and ExcludeFilters are mutually exclusive. Default to null.
     pub fn exclude_filters(mut self, value: impl Into<Val<List<metric_stream::MetricStreamFilter>>>) -> Self {
         self.core.set("ExcludeFilters", value.into());
-        self
-    }
-
-    /// `FirehoseArn`: The ARN of the Kinesis Firehose where to stream the data.
-    pub fn firehose_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("FirehoseArn", value.into());
         self
     }
 
@@ -2341,18 +2352,6 @@ impl MetricStream {
     /// `Name`: Name of the metric stream.
     pub fn name(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("Name", value.into());
-        self
-    }
-
-    /// `OutputFormat`: The output format of the data streamed to the Kinesis Firehose.
-    pub fn output_format(mut self, value: impl Into<Val<metric_stream::OutputFormat>>) -> Self {
-        self.core.set("OutputFormat", value.into());
-        self
-    }
-
-    /// `RoleArn`: The ARN of the role that provides access to the Kinesis Firehose.
-    pub fn role_arn(mut self, value: impl Into<Val<String>>) -> Self {
-        self.core.set("RoleArn", value.into());
         self
     }
 

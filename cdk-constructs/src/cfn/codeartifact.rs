@@ -59,16 +59,16 @@ impl Domain {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Owner`.
+    /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_owner(&self) -> Val<String> {
-        self.core.get_att("Owner")
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
     }
 
-    /// `Fn::GetAtt` `Name`.
+    /// `Fn::GetAtt` `DomainName`.
     #[inline]
-    pub fn attr_name(&self) -> Val<String> {
-        self.core.get_att("Name")
+    pub fn attr_domain_name(&self) -> Val<String> {
+        self.core.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `EncryptionKey`.
@@ -77,10 +77,22 @@ impl Domain {
         self.core.get_att("EncryptionKey")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `Name`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Owner`.
+    #[inline]
+    pub fn attr_owner(&self) -> Val<String> {
+        self.core.get_att("Owner")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -314,10 +326,22 @@ impl Repository {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Name`.
+    /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_name(&self) -> Val<String> {
-        self.core.get_att("Name")
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `DomainName`.
+    #[inline]
+    pub fn attr_domain_name(&self) -> Val<String> {
+        self.core.get_att("DomainName")
     }
 
     /// `Fn::GetAtt` `DomainOwner`.
@@ -326,9 +350,33 @@ impl Repository {
         self.core.get_att("DomainOwner")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `ExternalConnections`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_external_connections(&self) -> Val<List<String>> {
+        self.core.get_att_list("ExternalConnections")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RepositoryName`.
+    #[inline]
+    pub fn attr_repository_name(&self) -> Val<String> {
+        self.core.get_att("RepositoryName")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `Upstreams`.
+    #[inline]
+    pub fn attr_upstreams(&self) -> Val<List<String>> {
+        self.core.get_att_list("Upstreams")
     }
 }

@@ -2394,7 +2394,7 @@ pub mod integration {
     impl ScheduledTriggerProperties {
         /// Creates the property with its required properties.
         ///
-        /// * `schedule_expression`: `ScheduleExpression`.
+        /// * `schedule_expression`: `ScheduleExpression`: Allowed values (any case): `rate(5minutes)`, `rate(15minutes)`, `rate(1hours)`, `rate(1days)`.
         pub fn new(schedule_expression: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("ScheduleExpression", schedule_expression.into());

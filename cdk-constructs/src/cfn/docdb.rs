@@ -225,6 +225,12 @@ impl DbCluster {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Port`.
+    #[inline]
+    pub fn attr_port(&self) -> Val<i64> {
+        self.core.get_att("Port")
+    }
+
     /// `Fn::GetAtt` `ReadEndpoint`.
     #[inline]
     pub fn attr_read_endpoint(&self) -> Val<String> {

@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, EipAllocationId, ImageId, InstanceId, InternetGatewayId, Json, KeyPairName, List, NatGatewayId, NetworkAclId, RouteTableId, SecurityGroupId, SubnetId, VolumeId, VpcEndpointId, VpcId};
+use cdk_core::kind::{Arn, AvailabilityZone, EipAllocationId, ImageId, InstanceId, InternetGatewayId, Json, KeyPairName, List, NatGatewayId, NetworkAclId, RouteTableId, SecurityGroupId, SubnetId, VolumeId, VpcEndpointId, VpcId};
 
 /// `AWS::EC2::ApplicationStatusCheck`: An application status check monitors an HTTP or HTTPS
 /// endpoint on Amazon EC2 instances and reports application-layer health. Configure a health check
@@ -489,10 +489,16 @@ impl CapacityReservation {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Id`.
+    /// `Fn::GetAtt` `AvailabilityZone`.
     #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        self.core.get_att("Id")
+    pub fn attr_availability_zone(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
+    pub fn attr_availability_zone_id(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZoneId")
     }
 
     /// `Fn::GetAtt` `AvailableInstanceCount`.
@@ -501,16 +507,10 @@ impl CapacityReservation {
         self.core.get_att("AvailableInstanceCount")
     }
 
-    /// `Fn::GetAtt` `TotalInstanceCount`.
+    /// `Fn::GetAtt` `CapacityAllocationSet`.
     #[inline]
-    pub fn attr_total_instance_count(&self) -> Val<i64> {
-        self.core.get_att("TotalInstanceCount")
-    }
-
-    /// `Fn::GetAtt` `StartDate`.
-    #[inline]
-    pub fn attr_start_date(&self) -> Val<String> {
-        self.core.get_att("StartDate")
+    pub fn attr_capacity_allocation_set(&self) -> Val<List<Json>> {
+        self.core.get_att_list("CapacityAllocationSet")
     }
 
     /// `Fn::GetAtt` `CapacityReservationArn`.
@@ -519,40 +519,28 @@ impl CapacityReservation {
         self.core.get_att("CapacityReservationArn")
     }
 
+    /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    #[inline]
+    pub fn attr_capacity_reservation_fleet_id(&self) -> Val<String> {
+        self.core.get_att("CapacityReservationFleetId")
+    }
+
+    /// `Fn::GetAtt` `CommitmentInfo.CommitmentEndDate`.
+    #[inline]
+    pub fn attr_commitment_info_commitment_end_date(&self) -> Val<String> {
+        self.core.get_att("CommitmentInfo.CommitmentEndDate")
+    }
+
+    /// `Fn::GetAtt` `CommitmentInfo.CommittedInstanceCount`.
+    #[inline]
+    pub fn attr_commitment_info_committed_instance_count(&self) -> Val<i64> {
+        self.core.get_att("CommitmentInfo.CommittedInstanceCount")
+    }
+
     /// `Fn::GetAtt` `CreateDate`.
     #[inline]
     pub fn attr_create_date(&self) -> Val<String> {
         self.core.get_att("CreateDate")
-    }
-
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<String> {
-        self.core.get_att("State")
-    }
-
-    /// `Fn::GetAtt` `OwnerId`.
-    #[inline]
-    pub fn attr_owner_id(&self) -> Val<String> {
-        self.core.get_att("OwnerId")
-    }
-
-    /// `Fn::GetAtt` `ReservationType`.
-    #[inline]
-    pub fn attr_reservation_type(&self) -> Val<String> {
-        self.core.get_att("ReservationType")
-    }
-
-    /// `Fn::GetAtt` `CapacityAllocationSet`.
-    #[inline]
-    pub fn attr_capacity_allocation_set(&self) -> Val<List<Json>> {
-        self.core.get_att_list("CapacityAllocationSet")
-    }
-
-    /// `Fn::GetAtt` `CommitmentInfo`.
-    #[inline]
-    pub fn attr_commitment_info(&self) -> Val<Json> {
-        self.core.get_att("CommitmentInfo")
     }
 
     /// `Fn::GetAtt` `DeliveryPreference`.
@@ -561,10 +549,118 @@ impl CapacityReservation {
         self.core.get_att("DeliveryPreference")
     }
 
-    /// `Fn::GetAtt` `CapacityReservationFleetId`.
+    /// `Fn::GetAtt` `EbsOptimized`.
     #[inline]
-    pub fn attr_capacity_reservation_fleet_id(&self) -> Val<String> {
-        self.core.get_att("CapacityReservationFleetId")
+    pub fn attr_ebs_optimized(&self) -> Val<bool> {
+        self.core.get_att("EbsOptimized")
+    }
+
+    /// `Fn::GetAtt` `EndDate`.
+    #[inline]
+    pub fn attr_end_date(&self) -> Val<String> {
+        self.core.get_att("EndDate")
+    }
+
+    /// `Fn::GetAtt` `EndDateType`.
+    #[inline]
+    pub fn attr_end_date_type(&self) -> Val<String> {
+        self.core.get_att("EndDateType")
+    }
+
+    /// `Fn::GetAtt` `EphemeralStorage`.
+    #[inline]
+    pub fn attr_ephemeral_storage(&self) -> Val<bool> {
+        self.core.get_att("EphemeralStorage")
+    }
+
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InstanceCount`.
+    #[inline]
+    pub fn attr_instance_count(&self) -> Val<i64> {
+        self.core.get_att("InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `InstanceMatchCriteria`.
+    #[inline]
+    pub fn attr_instance_match_criteria(&self) -> Val<String> {
+        self.core.get_att("InstanceMatchCriteria")
+    }
+
+    /// `Fn::GetAtt` `InstancePlatform`.
+    #[inline]
+    pub fn attr_instance_platform(&self) -> Val<String> {
+        self.core.get_att("InstancePlatform")
+    }
+
+    /// `Fn::GetAtt` `InstanceType`.
+    #[inline]
+    pub fn attr_instance_type(&self) -> Val<String> {
+        self.core.get_att("InstanceType")
+    }
+
+    /// `Fn::GetAtt` `OutPostArn`.
+    #[inline]
+    pub fn attr_out_post_arn(&self) -> Val<Arn> {
+        self.core.get_att("OutPostArn")
+    }
+
+    /// `Fn::GetAtt` `OwnerId`.
+    #[inline]
+    pub fn attr_owner_id(&self) -> Val<String> {
+        self.core.get_att("OwnerId")
+    }
+
+    /// `Fn::GetAtt` `PlacementGroupArn`.
+    #[inline]
+    pub fn attr_placement_group_arn(&self) -> Val<Arn> {
+        self.core.get_att("PlacementGroupArn")
+    }
+
+    /// `Fn::GetAtt` `ReservationType`.
+    #[inline]
+    pub fn attr_reservation_type(&self) -> Val<String> {
+        self.core.get_att("ReservationType")
+    }
+
+    /// `Fn::GetAtt` `StartDate`.
+    #[inline]
+    pub fn attr_start_date(&self) -> Val<String> {
+        self.core.get_att("StartDate")
+    }
+
+    /// `Fn::GetAtt` `State`.
+    #[inline]
+    pub fn attr_state(&self) -> Val<String> {
+        self.core.get_att("State")
+    }
+
+    /// `Fn::GetAtt` `TagSpecifications`.
+    #[inline]
+    pub fn attr_tag_specifications(&self) -> Val<List<Json>> {
+        self.core.get_att_list("TagSpecifications")
+    }
+
+    /// `Fn::GetAtt` `Tenancy`.
+    #[inline]
+    pub fn attr_tenancy(&self) -> Val<String> {
+        self.core.get_att("Tenancy")
+    }
+
+    /// `Fn::GetAtt` `TotalInstanceCount`.
+    #[inline]
+    pub fn attr_total_instance_count(&self) -> Val<i64> {
+        self.core.get_att("TotalInstanceCount")
+    }
+
+    /// `Fn::GetAtt` `UnusedReservationBillingOwnerId`.
+    #[inline]
+    pub fn attr_unused_reservation_billing_owner_id(&self) -> Val<String> {
+        self.core.get_att("UnusedReservationBillingOwnerId")
     }
 }
 
@@ -4704,7 +4800,7 @@ impl Eip {
     /// `Domain`: The network (``vpc``). If you define an Elastic IP address and associate it with a
     /// VPC that is defined in the same template, you must declare a dependency on the VPC-gateway
     /// attachment by using the DependsOn Attribute (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html>)
-    /// on this resource.
+    /// on this resource. Allowed values (any case): `standard`, `vpc`.
     pub fn domain(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("Domain", value.into());
         self
@@ -5787,7 +5883,7 @@ impl IpamPool {
     ///
     /// * `ipam_scope_id`: `IpamScopeId`: The Id of the scope this pool is a part of.
     /// * `address_family`: `AddressFamily`: The address family of the address space in this pool.
-    ///   Either IPv4 or IPv6.
+    ///   Either IPv4 or IPv6. Allowed values (any case): `ipv4`, `ipv6`.
     pub fn new(
         ipam_scope_id: impl Into<Val<String>>,
         address_family: impl Into<Val<String>>,
@@ -5834,6 +5930,7 @@ impl IpamPool {
     }
 
     /// `AwsService`: Limits which service in Amazon Web Services that the pool can be used in.
+    /// Allowed values (any case): `ec2`, `global-services`.
     pub fn aws_service(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("AwsService", value.into());
         self
@@ -5861,7 +5958,8 @@ impl IpamPool {
     }
 
     /// `PublicIpSource`: The IP address source for pools in the public scope. Only used for
-    /// provisioning IP address CIDRs to pools in the public scope. Default is `byoip`.
+    /// provisioning IP address CIDRs to pools in the public scope. Default is `byoip`. Allowed
+    /// values (any case): `amazon`, `byoip`.
     pub fn public_ip_source(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("PublicIpSource", value.into());
         self
@@ -5986,7 +6084,7 @@ pub mod ipam_pool {
         /// Creates the property with its required properties.
         ///
         /// * `resource_id`: `ResourceId`.
-        /// * `resource_type`: `ResourceType`.
+        /// * `resource_type`: `ResourceType`: Allowed values (any case): `vpc`.
         /// * `resource_region`: `ResourceRegion`.
         /// * `resource_owner`: `ResourceOwner`.
         pub fn new(
@@ -7102,16 +7200,196 @@ impl Instance {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AdditionalInfo`.
+    #[inline]
+    pub fn attr_additional_info(&self) -> Val<String> {
+        self.core.get_att("AdditionalInfo")
+    }
+
+    /// `Fn::GetAtt` `Affinity`.
+    #[inline]
+    pub fn attr_affinity(&self) -> Val<String> {
+        self.core.get_att("Affinity")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZone`.
+    #[inline]
+    pub fn attr_availability_zone(&self) -> Val<AvailabilityZone> {
+        self.core.get_att("AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `BlockDeviceMappings`.
+    #[inline]
+    pub fn attr_block_device_mappings(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BlockDeviceMappings")
+    }
+
+    /// `Fn::GetAtt` `CpuOptions.CoreCount`.
+    #[inline]
+    pub fn attr_cpu_options_core_count(&self) -> Val<i64> {
+        self.core.get_att("CpuOptions.CoreCount")
+    }
+
+    /// `Fn::GetAtt` `CpuOptions.ThreadsPerCore`.
+    #[inline]
+    pub fn attr_cpu_options_threads_per_core(&self) -> Val<i64> {
+        self.core.get_att("CpuOptions.ThreadsPerCore")
+    }
+
+    /// `Fn::GetAtt` `CreditSpecification.CPUCredits`.
+    #[inline]
+    pub fn attr_credit_specification_cpu_credits(&self) -> Val<String> {
+        self.core.get_att("CreditSpecification.CPUCredits")
+    }
+
+    /// `Fn::GetAtt` `DisableApiTermination`.
+    #[inline]
+    pub fn attr_disable_api_termination(&self) -> Val<bool> {
+        self.core.get_att("DisableApiTermination")
+    }
+
+    /// `Fn::GetAtt` `EbsOptimized`.
+    #[inline]
+    pub fn attr_ebs_optimized(&self) -> Val<bool> {
+        self.core.get_att("EbsOptimized")
+    }
+
+    /// `Fn::GetAtt` `ElasticGpuSpecifications`.
+    #[inline]
+    pub fn attr_elastic_gpu_specifications(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ElasticGpuSpecifications")
+    }
+
+    /// `Fn::GetAtt` `ElasticInferenceAccelerators`.
+    #[inline]
+    pub fn attr_elastic_inference_accelerators(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ElasticInferenceAccelerators")
+    }
+
+    /// `Fn::GetAtt` `EnclaveOptions.Enabled`.
+    #[inline]
+    pub fn attr_enclave_options_enabled(&self) -> Val<bool> {
+        self.core.get_att("EnclaveOptions.Enabled")
+    }
+
+    /// `Fn::GetAtt` `HibernationOptions.Configured`.
+    #[inline]
+    pub fn attr_hibernation_options_configured(&self) -> Val<bool> {
+        self.core.get_att("HibernationOptions.Configured")
+    }
+
+    /// `Fn::GetAtt` `HostId`.
+    #[inline]
+    pub fn attr_host_id(&self) -> Val<String> {
+        self.core.get_att("HostId")
+    }
+
+    /// `Fn::GetAtt` `HostResourceGroupArn`.
+    #[inline]
+    pub fn attr_host_resource_group_arn(&self) -> Val<Arn> {
+        self.core.get_att("HostResourceGroupArn")
+    }
+
+    /// `Fn::GetAtt` `IamInstanceProfile`.
+    #[inline]
+    pub fn attr_iam_instance_profile(&self) -> Val<String> {
+        self.core.get_att("IamInstanceProfile")
+    }
+
+    /// `Fn::GetAtt` `ImageId`.
+    #[inline]
+    pub fn attr_image_id(&self) -> Val<String> {
+        self.core.get_att("ImageId")
+    }
+
     /// `Fn::GetAtt` `InstanceId`.
     #[inline]
     pub fn attr_instance_id(&self) -> Val<InstanceId> {
         self.core.get_att("InstanceId")
     }
 
+    /// `Fn::GetAtt` `InstanceInitiatedShutdownBehavior`.
+    #[inline]
+    pub fn attr_instance_initiated_shutdown_behavior(&self) -> Val<String> {
+        self.core.get_att("InstanceInitiatedShutdownBehavior")
+    }
+
+    /// `Fn::GetAtt` `InstanceType`.
+    #[inline]
+    pub fn attr_instance_type(&self) -> Val<String> {
+        self.core.get_att("InstanceType")
+    }
+
+    /// `Fn::GetAtt` `Ipv6AddressCount`.
+    #[inline]
+    pub fn attr_ipv6_address_count(&self) -> Val<i64> {
+        self.core.get_att("Ipv6AddressCount")
+    }
+
+    /// `Fn::GetAtt` `Ipv6Addresses`.
+    #[inline]
+    pub fn attr_ipv6_addresses(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Ipv6Addresses")
+    }
+
+    /// `Fn::GetAtt` `KernelId`.
+    #[inline]
+    pub fn attr_kernel_id(&self) -> Val<String> {
+        self.core.get_att("KernelId")
+    }
+
+    /// `Fn::GetAtt` `KeyName`.
+    #[inline]
+    pub fn attr_key_name(&self) -> Val<String> {
+        self.core.get_att("KeyName")
+    }
+
+    /// `Fn::GetAtt` `LicenseSpecifications`.
+    #[inline]
+    pub fn attr_license_specifications(&self) -> Val<List<Json>> {
+        self.core.get_att_list("LicenseSpecifications")
+    }
+
+    /// `Fn::GetAtt` `Monitoring`.
+    #[inline]
+    pub fn attr_monitoring(&self) -> Val<bool> {
+        self.core.get_att("Monitoring")
+    }
+
+    /// `Fn::GetAtt` `NetworkInterfaces`.
+    #[inline]
+    pub fn attr_network_interfaces(&self) -> Val<List<Json>> {
+        self.core.get_att_list("NetworkInterfaces")
+    }
+
+    /// `Fn::GetAtt` `PlacementGroupName`.
+    #[inline]
+    pub fn attr_placement_group_name(&self) -> Val<String> {
+        self.core.get_att("PlacementGroupName")
+    }
+
+    /// `Fn::GetAtt` `PrivateDnsName`.
+    #[inline]
+    pub fn attr_private_dns_name(&self) -> Val<String> {
+        self.core.get_att("PrivateDnsName")
+    }
+
     /// `Fn::GetAtt` `PrivateIp`.
     #[inline]
     pub fn attr_private_ip(&self) -> Val<String> {
         self.core.get_att("PrivateIp")
+    }
+
+    /// `Fn::GetAtt` `PrivateIpAddress`.
+    #[inline]
+    pub fn attr_private_ip_address(&self) -> Val<String> {
+        self.core.get_att("PrivateIpAddress")
+    }
+
+    /// `Fn::GetAtt` `PropagateTagsToVolumeOnCreation`.
+    #[inline]
+    pub fn attr_propagate_tags_to_volume_on_creation(&self) -> Val<bool> {
+        self.core.get_att("PropagateTagsToVolumeOnCreation")
     }
 
     /// `Fn::GetAtt` `PublicDnsName`.
@@ -7126,22 +7404,70 @@ impl Instance {
         self.core.get_att("PublicIp")
     }
 
-    /// `Fn::GetAtt` `PrivateDnsName`.
+    /// `Fn::GetAtt` `RamdiskId`.
     #[inline]
-    pub fn attr_private_dns_name(&self) -> Val<String> {
-        self.core.get_att("PrivateDnsName")
+    pub fn attr_ramdisk_id(&self) -> Val<String> {
+        self.core.get_att("RamdiskId")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupIds`.
+    #[inline]
+    pub fn attr_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroups`.
+    #[inline]
+    pub fn attr_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroups")
+    }
+
+    /// `Fn::GetAtt` `SourceDestCheck`.
+    #[inline]
+    pub fn attr_source_dest_check(&self) -> Val<bool> {
+        self.core.get_att("SourceDestCheck")
+    }
+
+    /// `Fn::GetAtt` `SsmAssociations`.
+    #[inline]
+    pub fn attr_ssm_associations(&self) -> Val<List<Json>> {
+        self.core.get_att_list("SsmAssociations")
+    }
+
+    /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
+    pub fn attr_subnet_id(&self) -> Val<String> {
+        self.core.get_att("SubnetId")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `Tenancy`.
+    #[inline]
+    pub fn attr_tenancy(&self) -> Val<String> {
+        self.core.get_att("Tenancy")
+    }
+
+    /// `Fn::GetAtt` `UserData`.
+    #[inline]
+    pub fn attr_user_data(&self) -> Val<String> {
+        self.core.get_att("UserData")
+    }
+
+    /// `Fn::GetAtt` `Volumes`.
+    #[inline]
+    pub fn attr_volumes(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Volumes")
     }
 
     /// `Fn::GetAtt` `VpcId`.
     #[inline]
     pub fn attr_vpc_id(&self) -> Val<String> {
         self.core.get_att("VpcId")
-    }
-
-    /// `Fn::GetAtt` `State`.
-    #[inline]
-    pub fn attr_state(&self) -> Val<Json> {
-        self.core.get_att("State")
     }
 }
 
@@ -12700,7 +13026,7 @@ impl NetworkAclEntry {
     ///
     /// * `network_acl_id`: `NetworkAclId`: The ID of the network ACL
     /// * `rule_action`: `RuleAction`: Indicates whether to allow or deny the traffic that matches
-    ///   the rule
+    ///   the rule Allowed values (any case): `allow`, `deny`.
     /// * `rule_number`: `RuleNumber`: Rule number to assign to the entry, such as 100. ACL entries
     ///   are processed in ascending order by rule number. Entries can't use the same rule number
     ///   unless one is an egress rule and the other is an ingress rule
@@ -14893,16 +15219,52 @@ impl SecurityGroup {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Id`.
+    /// `Fn::GetAtt` `GroupDescription`.
     #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        self.core.get_att("Id")
+    pub fn attr_group_description(&self) -> Val<String> {
+        self.core.get_att("GroupDescription")
     }
 
     /// `Fn::GetAtt` `GroupId`.
     #[inline]
     pub fn attr_group_id(&self) -> Val<SecurityGroupId> {
         self.core.get_att("GroupId")
+    }
+
+    /// `Fn::GetAtt` `GroupName`.
+    #[inline]
+    pub fn attr_group_name(&self) -> Val<String> {
+        self.core.get_att("GroupName")
+    }
+
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupEgress`.
+    #[inline]
+    pub fn attr_security_group_egress(&self) -> Val<List<Json>> {
+        self.core.get_att_list("SecurityGroupEgress")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupIngress`.
+    #[inline]
+    pub fn attr_security_group_ingress(&self) -> Val<List<Json>> {
+        self.core.get_att_list("SecurityGroupIngress")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `VpcId`.
+    #[inline]
+    pub fn attr_vpc_id(&self) -> Val<String> {
+        self.core.get_att("VpcId")
     }
 }
 
@@ -17481,16 +17843,64 @@ impl Subnet {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `NetworkAclAssociationId`.
+    /// `Fn::GetAtt` `AssignIpv6AddressOnCreation`.
     #[inline]
-    pub fn attr_network_acl_association_id(&self) -> Val<String> {
-        self.core.get_att("NetworkAclAssociationId")
+    pub fn attr_assign_ipv6_address_on_creation(&self) -> Val<bool> {
+        self.core.get_att("AssignIpv6AddressOnCreation")
     }
 
-    /// `Fn::GetAtt` `SubnetId`.
+    /// `Fn::GetAtt` `AvailabilityZone`.
     #[inline]
-    pub fn attr_subnet_id(&self) -> Val<SubnetId> {
-        self.core.get_att("SubnetId")
+    pub fn attr_availability_zone(&self) -> Val<AvailabilityZone> {
+        self.core.get_att("AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZoneId`.
+    #[inline]
+    pub fn attr_availability_zone_id(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZoneId")
+    }
+
+    /// `Fn::GetAtt` `BlockPublicAccessStates.InternetGatewayBlockMode`.
+    #[inline]
+    pub fn attr_block_public_access_states_internet_gateway_block_mode(&self) -> Val<String> {
+        self.core.get_att("BlockPublicAccessStates.InternetGatewayBlockMode")
+    }
+
+    /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
+    pub fn attr_cidr_block(&self) -> Val<String> {
+        self.core.get_att("CidrBlock")
+    }
+
+    /// `Fn::GetAtt` `EnableDns64`.
+    #[inline]
+    pub fn attr_enable_dns64(&self) -> Val<bool> {
+        self.core.get_att("EnableDns64")
+    }
+
+    /// `Fn::GetAtt` `EnableLniAtDeviceIndex`.
+    #[inline]
+    pub fn attr_enable_lni_at_device_index(&self) -> Val<i64> {
+        self.core.get_att("EnableLniAtDeviceIndex")
+    }
+
+    /// `Fn::GetAtt` `Ipv4IpamPoolId`.
+    #[inline]
+    pub fn attr_ipv4_ipam_pool_id(&self) -> Val<String> {
+        self.core.get_att("Ipv4IpamPoolId")
+    }
+
+    /// `Fn::GetAtt` `Ipv4NetmaskLength`.
+    #[inline]
+    pub fn attr_ipv4_netmask_length(&self) -> Val<i64> {
+        self.core.get_att("Ipv4NetmaskLength")
+    }
+
+    /// `Fn::GetAtt` `Ipv6CidrBlock`.
+    #[inline]
+    pub fn attr_ipv6_cidr_block(&self) -> Val<String> {
+        self.core.get_att("Ipv6CidrBlock")
     }
 
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
@@ -17499,10 +17909,76 @@ impl Subnet {
         self.core.get_att_list("Ipv6CidrBlocks")
     }
 
-    /// `Fn::GetAtt` `BlockPublicAccessStates`.
+    /// `Fn::GetAtt` `Ipv6IpamPoolId`.
     #[inline]
-    pub fn attr_block_public_access_states(&self) -> Val<Json> {
-        self.core.get_att("BlockPublicAccessStates")
+    pub fn attr_ipv6_ipam_pool_id(&self) -> Val<String> {
+        self.core.get_att("Ipv6IpamPoolId")
+    }
+
+    /// `Fn::GetAtt` `Ipv6Native`.
+    #[inline]
+    pub fn attr_ipv6_native(&self) -> Val<bool> {
+        self.core.get_att("Ipv6Native")
+    }
+
+    /// `Fn::GetAtt` `Ipv6NetmaskLength`.
+    #[inline]
+    pub fn attr_ipv6_netmask_length(&self) -> Val<i64> {
+        self.core.get_att("Ipv6NetmaskLength")
+    }
+
+    /// `Fn::GetAtt` `MapPublicIpOnLaunch`.
+    #[inline]
+    pub fn attr_map_public_ip_on_launch(&self) -> Val<bool> {
+        self.core.get_att("MapPublicIpOnLaunch")
+    }
+
+    /// `Fn::GetAtt` `NetworkAclAssociationId`.
+    #[inline]
+    pub fn attr_network_acl_association_id(&self) -> Val<String> {
+        self.core.get_att("NetworkAclAssociationId")
+    }
+
+    /// `Fn::GetAtt` `OutpostArn`.
+    #[inline]
+    pub fn attr_outpost_arn(&self) -> Val<Arn> {
+        self.core.get_att("OutpostArn")
+    }
+
+    /// `Fn::GetAtt` `PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsAAAARecord`.
+    #[inline]
+    pub fn attr_private_dns_name_options_on_launch_enable_resource_name_dns_aaaa_record(&self) -> Val<bool> {
+        self.core.get_att("PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsAAAARecord")
+    }
+
+    /// `Fn::GetAtt` `PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsARecord`.
+    #[inline]
+    pub fn attr_private_dns_name_options_on_launch_enable_resource_name_dns_a_record(&self) -> Val<bool> {
+        self.core.get_att("PrivateDnsNameOptionsOnLaunch.EnableResourceNameDnsARecord")
+    }
+
+    /// `Fn::GetAtt` `PrivateDnsNameOptionsOnLaunch.HostnameType`.
+    #[inline]
+    pub fn attr_private_dns_name_options_on_launch_hostname_type(&self) -> Val<String> {
+        self.core.get_att("PrivateDnsNameOptionsOnLaunch.HostnameType")
+    }
+
+    /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
+    pub fn attr_subnet_id(&self) -> Val<SubnetId> {
+        self.core.get_att("SubnetId")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `VpcId`.
+    #[inline]
+    pub fn attr_vpc_id(&self) -> Val<VpcId> {
+        self.core.get_att("VpcId")
     }
 }
 
@@ -17866,6 +18342,7 @@ impl TrafficMirrorFilterRule {
     /// Creates the resource with its required properties.
     ///
     /// * `rule_action`: `RuleAction`: The action to take on the filtered traffic (accept/reject).
+    ///   Allowed values (any case): `accept`, `reject`.
     /// * `source_cidr_block`: `SourceCidrBlock`: The source CIDR block to assign to the Traffic
     ///   Mirror Filter rule.
     /// * `rule_number`: `RuleNumber`: The number of the Traffic Mirror rule.
@@ -17874,6 +18351,7 @@ impl TrafficMirrorFilterRule {
     /// * `traffic_mirror_filter_id`: `TrafficMirrorFilterId`: The ID of the filter that this rule
     ///   is associated with.
     /// * `traffic_direction`: `TrafficDirection`: The direction of traffic (ingress/egress).
+    ///   Allowed values (any case): `egress`, `ingress`.
     pub fn new(
         rule_action: impl Into<Val<String>>,
         source_cidr_block: impl Into<Val<String>>,
@@ -19937,6 +20415,12 @@ impl Vpc {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `CidrBlock`.
+    #[inline]
+    pub fn attr_cidr_block(&self) -> Val<String> {
+        self.core.get_att("CidrBlock")
+    }
+
     /// `Fn::GetAtt` `CidrBlockAssociations`.
     #[inline]
     pub fn attr_cidr_block_associations(&self) -> Val<List<String>> {
@@ -19955,70 +20439,82 @@ impl Vpc {
         self.core.get_att("DefaultSecurityGroup")
     }
 
+    /// `Fn::GetAtt` `EnableDnsHostnames`.
+    #[inline]
+    pub fn attr_enable_dns_hostnames(&self) -> Val<bool> {
+        self.core.get_att("EnableDnsHostnames")
+    }
+
+    /// `Fn::GetAtt` `EnableDnsSupport`.
+    #[inline]
+    pub fn attr_enable_dns_support(&self) -> Val<bool> {
+        self.core.get_att("EnableDnsSupport")
+    }
+
+    /// `Fn::GetAtt` `InstanceTenancy`.
+    #[inline]
+    pub fn attr_instance_tenancy(&self) -> Val<String> {
+        self.core.get_att("InstanceTenancy")
+    }
+
+    /// `Fn::GetAtt` `Ipv4IpamPoolId`.
+    #[inline]
+    pub fn attr_ipv4_ipam_pool_id(&self) -> Val<String> {
+        self.core.get_att("Ipv4IpamPoolId")
+    }
+
+    /// `Fn::GetAtt` `Ipv4NetmaskLength`.
+    #[inline]
+    pub fn attr_ipv4_netmask_length(&self) -> Val<i64> {
+        self.core.get_att("Ipv4NetmaskLength")
+    }
+
     /// `Fn::GetAtt` `Ipv6CidrBlocks`.
     #[inline]
     pub fn attr_ipv6_cidr_blocks(&self) -> Val<List<String>> {
         self.core.get_att_list("Ipv6CidrBlocks")
     }
 
-    /// `Fn::GetAtt` `VpcId`.
+    /// `Fn::GetAtt` `Tags`.
     #[inline]
-    pub fn attr_vpc_id(&self) -> Val<VpcId> {
-        self.core.get_att("VpcId")
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.VpcId`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.EgressOnlyInternetGatewayExclusion`.
     #[inline]
-    pub fn attr_vpc_encryption_control_vpc_id(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.VpcId")
+    pub fn attr_vpc_encryption_control_egress_only_internet_gateway_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.EgressOnlyInternetGatewayExclusion")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.VpcEncryptionControlId`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ElasticFileSystemExclusion`.
     #[inline]
-    pub fn attr_vpc_encryption_control_vpc_encryption_control_id(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.VpcEncryptionControlId")
+    pub fn attr_vpc_encryption_control_elastic_file_system_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ElasticFileSystemExclusion")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.State`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.InternetGatewayExclusion`.
     #[inline]
-    pub fn attr_vpc_encryption_control_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.State")
+    pub fn attr_vpc_encryption_control_internet_gateway_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.InternetGatewayExclusion")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.StateMessage`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.LambdaExclusion`.
     #[inline]
-    pub fn attr_vpc_encryption_control_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.StateMessage")
+    pub fn attr_vpc_encryption_control_lambda_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.LambdaExclusion")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.Mode`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions")
+    pub fn attr_vpc_encryption_control_mode(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.Mode")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.NatGatewayExclusion`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.State`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.State")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway")
+    pub fn attr_vpc_encryption_control_nat_gateway_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.NatGatewayExclusion")
     }
 
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State`.
@@ -20033,64 +20529,28 @@ impl Vpc {
         self.core.get_att("VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway")
+    pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.State`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.State")
+    pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.State`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage")
+    pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.State")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.State`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.State")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage")
-    }
-
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.Lambda`.
-    #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_lambda(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.Lambda")
+    pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage")
     }
 
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.Lambda.State`.
@@ -20105,10 +20565,28 @@ impl Vpc {
         self.core.get_att("VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcLattice`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.State`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcLattice")
+    pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.State")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage")
     }
 
     /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcLattice.State`.
@@ -20123,22 +20601,64 @@ impl Vpc {
         self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.State`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system(&self) -> Val<Json> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem")
+    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.State")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State")
+    pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage")
     }
 
-    /// `Fn::GetAtt` `VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage`.
+    /// `Fn::GetAtt` `VpcEncryptionControl.State`.
     #[inline]
-    pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(&self) -> Val<String> {
-        self.core.get_att("VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage")
+    pub fn attr_vpc_encryption_control_state(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.State")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.StateMessage`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_state_message(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.StateMessage")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.VirtualPrivateGatewayExclusion`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_virtual_private_gateway_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.VirtualPrivateGatewayExclusion")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.VpcEncryptionControlId`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_vpc_encryption_control_id(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.VpcEncryptionControlId")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.VpcId`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_vpc_id(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.VpcId")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.VpcLatticeExclusion`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_vpc_lattice_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.VpcLatticeExclusion")
+    }
+
+    /// `Fn::GetAtt` `VpcEncryptionControl.VpcPeeringExclusion`.
+    #[inline]
+    pub fn attr_vpc_encryption_control_vpc_peering_exclusion(&self) -> Val<String> {
+        self.core.get_att("VpcEncryptionControl.VpcPeeringExclusion")
+    }
+
+    /// `Fn::GetAtt` `VpcId`.
+    #[inline]
+    pub fn attr_vpc_id(&self) -> Val<VpcId> {
+        self.core.get_att("VpcId")
     }
 }
 
@@ -24191,7 +24711,7 @@ impl Volume {
     /// Optimized HDD: ``st1`` + Cold HDD: ``sc1`` + Magnetic: ``standard`` Throughput Optimized HDD (``st1``)
     /// and Cold HDD (``sc1``) volumes can't be used as boot volumes. For more information, see
     /// Amazon EBS volume types (<https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html>)
-    /// in the *Amazon EBS User Guide*. Default: ``gp2``
+    /// in the *Amazon EBS User Guide*. Default: ``gp2`` Allowed values (any case): `gp2`, `gp3`, `io1`, `io2`, `sc1`, `st1`, `standard`.
     pub fn volume_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("VolumeType", value.into());
         self

@@ -797,10 +797,46 @@ impl MountTarget {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `FileSystemId`.
+    #[inline]
+    pub fn attr_file_system_id(&self) -> Val<String> {
+        self.core.get_att("FileSystemId")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `IpAddress`.
+    #[inline]
+    pub fn attr_ip_address(&self) -> Val<String> {
+        self.core.get_att("IpAddress")
+    }
+
+    /// `Fn::GetAtt` `IpAddressType`.
+    #[inline]
+    pub fn attr_ip_address_type(&self) -> Val<String> {
+        self.core.get_att("IpAddressType")
+    }
+
+    /// `Fn::GetAtt` `Ipv6Address`.
+    #[inline]
+    pub fn attr_ipv6_address(&self) -> Val<String> {
+        self.core.get_att("Ipv6Address")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroups`.
+    #[inline]
+    pub fn attr_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroups")
+    }
+
+    /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
+    pub fn attr_subnet_id(&self) -> Val<String> {
+        self.core.get_att("SubnetId")
     }
 }
 

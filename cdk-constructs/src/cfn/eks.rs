@@ -2532,16 +2532,220 @@ impl Nodegroup {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Id`.
+    /// `Fn::GetAtt` `AmiType`.
     #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        self.core.get_att("Id")
+    pub fn attr_ami_type(&self) -> Val<String> {
+        self.core.get_att("AmiType")
     }
 
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `CapacityType`.
+    #[inline]
+    pub fn attr_capacity_type(&self) -> Val<String> {
+        self.core.get_att("CapacityType")
+    }
+
+    /// `Fn::GetAtt` `ClusterName`.
+    #[inline]
+    pub fn attr_cluster_name(&self) -> Val<String> {
+        self.core.get_att("ClusterName")
+    }
+
+    /// `Fn::GetAtt` `DiskSize`.
+    #[inline]
+    pub fn attr_disk_size(&self) -> Val<i64> {
+        self.core.get_att("DiskSize")
+    }
+
+    /// `Fn::GetAtt` `ForceUpdateEnabled`.
+    #[inline]
+    pub fn attr_force_update_enabled(&self) -> Val<bool> {
+        self.core.get_att("ForceUpdateEnabled")
+    }
+
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InstanceTypes`.
+    #[inline]
+    pub fn attr_instance_types(&self) -> Val<List<String>> {
+        self.core.get_att_list("InstanceTypes")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.Id`.
+    #[inline]
+    pub fn attr_launch_template_id(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.Id")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.Name`.
+    #[inline]
+    pub fn attr_launch_template_name(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.Name")
+    }
+
+    /// `Fn::GetAtt` `LaunchTemplate.Version`.
+    #[inline]
+    pub fn attr_launch_template_version(&self) -> Val<String> {
+        self.core.get_att("LaunchTemplate.Version")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.Enabled`.
+    #[inline]
+    pub fn attr_node_repair_config_enabled(&self) -> Val<bool> {
+        self.core.get_att("NodeRepairConfig.Enabled")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.MaxParallelNodesRepairedCount`.
+    #[inline]
+    pub fn attr_node_repair_config_max_parallel_nodes_repaired_count(&self) -> Val<i64> {
+        self.core.get_att("NodeRepairConfig.MaxParallelNodesRepairedCount")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.MaxParallelNodesRepairedPercentage`.
+    #[inline]
+    pub fn attr_node_repair_config_max_parallel_nodes_repaired_percentage(&self) -> Val<i64> {
+        self.core.get_att("NodeRepairConfig.MaxParallelNodesRepairedPercentage")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.MaxUnhealthyNodeThresholdCount`.
+    #[inline]
+    pub fn attr_node_repair_config_max_unhealthy_node_threshold_count(&self) -> Val<i64> {
+        self.core.get_att("NodeRepairConfig.MaxUnhealthyNodeThresholdCount")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.MaxUnhealthyNodeThresholdPercentage`.
+    #[inline]
+    pub fn attr_node_repair_config_max_unhealthy_node_threshold_percentage(&self) -> Val<i64> {
+        self.core.get_att("NodeRepairConfig.MaxUnhealthyNodeThresholdPercentage")
+    }
+
+    /// `Fn::GetAtt` `NodeRepairConfig.NodeRepairConfigOverrides`.
+    #[inline]
+    pub fn attr_node_repair_config_node_repair_config_overrides(&self) -> Val<List<Json>> {
+        self.core.get_att_list("NodeRepairConfig.NodeRepairConfigOverrides")
+    }
+
+    /// `Fn::GetAtt` `NodeRole`.
+    #[inline]
+    pub fn attr_node_role(&self) -> Val<String> {
+        self.core.get_att("NodeRole")
+    }
+
+    /// `Fn::GetAtt` `NodegroupName`.
+    #[inline]
+    pub fn attr_nodegroup_name(&self) -> Val<String> {
+        self.core.get_att("NodegroupName")
+    }
+
+    /// `Fn::GetAtt` `ReleaseVersion`.
+    #[inline]
+    pub fn attr_release_version(&self) -> Val<String> {
+        self.core.get_att("ReleaseVersion")
+    }
+
+    /// `Fn::GetAtt` `RemoteAccess.Ec2SshKey`.
+    #[inline]
+    pub fn attr_remote_access_ec2_ssh_key(&self) -> Val<String> {
+        self.core.get_att("RemoteAccess.Ec2SshKey")
+    }
+
+    /// `Fn::GetAtt` `RemoteAccess.SourceSecurityGroups`.
+    #[inline]
+    pub fn attr_remote_access_source_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("RemoteAccess.SourceSecurityGroups")
+    }
+
+    /// `Fn::GetAtt` `ScalingConfig.DesiredSize`.
+    #[inline]
+    pub fn attr_scaling_config_desired_size(&self) -> Val<i64> {
+        self.core.get_att("ScalingConfig.DesiredSize")
+    }
+
+    /// `Fn::GetAtt` `ScalingConfig.MaxSize`.
+    #[inline]
+    pub fn attr_scaling_config_max_size(&self) -> Val<i64> {
+        self.core.get_att("ScalingConfig.MaxSize")
+    }
+
+    /// `Fn::GetAtt` `ScalingConfig.MinSize`.
+    #[inline]
+    pub fn attr_scaling_config_min_size(&self) -> Val<i64> {
+        self.core.get_att("ScalingConfig.MinSize")
+    }
+
+    /// `Fn::GetAtt` `Subnets`.
+    #[inline]
+    pub fn attr_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("Subnets")
+    }
+
+    /// `Fn::GetAtt` `Taints`.
+    #[inline]
+    pub fn attr_taints(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Taints")
+    }
+
+    /// `Fn::GetAtt` `UpdateConfig.MaxUnavailable`.
+    #[inline]
+    pub fn attr_update_config_max_unavailable(&self) -> Val<f64> {
+        self.core.get_att("UpdateConfig.MaxUnavailable")
+    }
+
+    /// `Fn::GetAtt` `UpdateConfig.MaxUnavailablePercentage`.
+    #[inline]
+    pub fn attr_update_config_max_unavailable_percentage(&self) -> Val<f64> {
+        self.core.get_att("UpdateConfig.MaxUnavailablePercentage")
+    }
+
+    /// `Fn::GetAtt` `UpdateConfig.UpdateStrategy`.
+    #[inline]
+    pub fn attr_update_config_update_strategy(&self) -> Val<String> {
+        self.core.get_att("UpdateConfig.UpdateStrategy")
+    }
+
+    /// `Fn::GetAtt` `Version`.
+    #[inline]
+    pub fn attr_version(&self) -> Val<String> {
+        self.core.get_att("Version")
+    }
+
+    /// `Fn::GetAtt` `WarmPoolConfig.Enabled`.
+    #[inline]
+    pub fn attr_warm_pool_config_enabled(&self) -> Val<bool> {
+        self.core.get_att("WarmPoolConfig.Enabled")
+    }
+
+    /// `Fn::GetAtt` `WarmPoolConfig.MaxGroupPreparedCapacity`.
+    #[inline]
+    pub fn attr_warm_pool_config_max_group_prepared_capacity(&self) -> Val<i64> {
+        self.core.get_att("WarmPoolConfig.MaxGroupPreparedCapacity")
+    }
+
+    /// `Fn::GetAtt` `WarmPoolConfig.MinSize`.
+    #[inline]
+    pub fn attr_warm_pool_config_min_size(&self) -> Val<i64> {
+        self.core.get_att("WarmPoolConfig.MinSize")
+    }
+
+    /// `Fn::GetAtt` `WarmPoolConfig.PoolState`.
+    #[inline]
+    pub fn attr_warm_pool_config_pool_state(&self) -> Val<String> {
+        self.core.get_att("WarmPoolConfig.PoolState")
+    }
+
+    /// `Fn::GetAtt` `WarmPoolConfig.ReuseOnScaleIn`.
+    #[inline]
+    pub fn attr_warm_pool_config_reuse_on_scale_in(&self) -> Val<bool> {
+        self.core.get_att("WarmPoolConfig.ReuseOnScaleIn")
     }
 }
 

@@ -53,6 +53,7 @@ impl CacheCluster {
 
     /// `AZMode`: Specifies whether the nodes in this Memcached cluster are created in a single
     /// Availability Zone or created across multiple Availability Zones in the cluster's region.
+    /// Allowed values (any case): `cross-az`, `single-az`.
     pub fn az_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("AZMode", value.into());
         self
@@ -95,7 +96,7 @@ impl CacheCluster {
         self
     }
 
-    /// `IpDiscovery`: The Ip Discovery parameter for cachecluster.
+    /// `IpDiscovery`: The Ip Discovery parameter for cachecluster. Allowed values (any case): `ipv4`, `ipv6`.
     pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("IpDiscovery", value.into());
         self
@@ -107,7 +108,7 @@ impl CacheCluster {
         self
     }
 
-    /// `NetworkType`: The network type parameter for cachecluster.
+    /// `NetworkType`: The network type parameter for cachecluster. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
     pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("NetworkType", value.into());
         self
@@ -250,11 +251,11 @@ pub mod cache_cluster {
     impl LogDeliveryConfigurationRequest {
         /// Creates the property with its required properties.
         ///
-        /// * `log_format`: `LogFormat`: Valid values are either json or text
+        /// * `log_format`: `LogFormat`: Valid values are either json or text Allowed values (any case): `json`, `text`.
         /// * `log_type`: `LogType`: Valid value is either slow-log, which refers to slow-log or
-        ///   engine-log
+        ///   engine-log Allowed values (any case): `engine-log`, `slow-log`.
         /// * `destination_type`: `DestinationType`: Specify either CloudWatch Logs or Kinesis Data
-        ///   Firehose as the destination type.
+        ///   Firehose as the destination type. Allowed values (any case): `cloudwatch-logs`, `kinesis-firehose`.
         /// * `destination_details`: `DestinationDetails`: Configuration details of either a CloudWatch
         ///   Logs destination or Kinesis Data Firehose destination.
         pub fn new(
@@ -708,7 +709,7 @@ impl ReplicationGroup {
     /// to connect using both cluster mode enabled and cluster mode disabled. After you migrate all
     /// Redis OSS clients to use cluster mode enabled, you can then complete cluster mode
     /// configuration and set the cluster mode to Enabled. For more information, see Modify cluster
-    /// mode.
+    /// mode. Allowed values (any case): `compatible`, `disabled`, `enabled`.
     pub fn cluster_mode(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("ClusterMode", value.into());
         self
@@ -725,7 +726,7 @@ impl ReplicationGroup {
     /// async, sync, disabled. Enabling durability on an existing non-durable cluster or disabling
     /// durability on an existing durable cluster is not currently supported and will result in an
     /// error; specify the desired durability at create time. The resolved state is returned in
-    /// EffectiveDurability.
+    /// EffectiveDurability. Allowed values (any case): `async`, `default`, `disabled`, `sync`.
     pub fn durability(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("Durability", value.into());
         self
@@ -754,7 +755,7 @@ impl ReplicationGroup {
 
     /// `IpDiscovery`: The network type you choose when creating a replication group, either ipv4 |
     /// ipv6. IPv6 is supported for workloads using Redis OSS engine version 6.2 onward or Memcached
-    /// engine version 1.6.6 on all instances built on the Nitro system.
+    /// engine version 1.6.6 on all instances built on the Nitro system. Allowed values (any case): `ipv4`, `ipv6`.
     pub fn ip_discovery(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("IpDiscovery", value.into());
         self
@@ -781,7 +782,7 @@ impl ReplicationGroup {
 
     /// `NetworkType`: Must be either ipv4 | ipv6 | dual_stack. IPv6 is supported for workloads
     /// using Redis OSS engine version 6.2 onward or Memcached engine version 1.6.6 on all instances
-    /// built on the Nitro system
+    /// built on the Nitro system Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
     pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("NetworkType", value.into());
         self
@@ -949,10 +950,58 @@ impl ReplicationGroup {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `ConfigurationEndPoint`.
+    /// `Fn::GetAtt` `AtRestEncryptionEnabled`.
     #[inline]
-    pub fn attr_configuration_end_point(&self) -> Val<Json> {
-        self.core.get_att("ConfigurationEndPoint")
+    pub fn attr_at_rest_encryption_enabled(&self) -> Val<bool> {
+        self.core.get_att("AtRestEncryptionEnabled")
+    }
+
+    /// `Fn::GetAtt` `AuthToken`.
+    #[inline]
+    pub fn attr_auth_token(&self) -> Val<String> {
+        self.core.get_att("AuthToken")
+    }
+
+    /// `Fn::GetAtt` `AutoMinorVersionUpgrade`.
+    #[inline]
+    pub fn attr_auto_minor_version_upgrade(&self) -> Val<bool> {
+        self.core.get_att("AutoMinorVersionUpgrade")
+    }
+
+    /// `Fn::GetAtt` `AutomaticFailoverEnabled`.
+    #[inline]
+    pub fn attr_automatic_failover_enabled(&self) -> Val<bool> {
+        self.core.get_att("AutomaticFailoverEnabled")
+    }
+
+    /// `Fn::GetAtt` `CacheNodeType`.
+    #[inline]
+    pub fn attr_cache_node_type(&self) -> Val<String> {
+        self.core.get_att("CacheNodeType")
+    }
+
+    /// `Fn::GetAtt` `CacheParameterGroupName`.
+    #[inline]
+    pub fn attr_cache_parameter_group_name(&self) -> Val<String> {
+        self.core.get_att("CacheParameterGroupName")
+    }
+
+    /// `Fn::GetAtt` `CacheSecurityGroupNames`.
+    #[inline]
+    pub fn attr_cache_security_group_names(&self) -> Val<List<String>> {
+        self.core.get_att_list("CacheSecurityGroupNames")
+    }
+
+    /// `Fn::GetAtt` `CacheSubnetGroupName`.
+    #[inline]
+    pub fn attr_cache_subnet_group_name(&self) -> Val<String> {
+        self.core.get_att("CacheSubnetGroupName")
+    }
+
+    /// `Fn::GetAtt` `ClusterMode`.
+    #[inline]
+    pub fn attr_cluster_mode(&self) -> Val<String> {
+        self.core.get_att("ClusterMode")
     }
 
     /// `Fn::GetAtt` `ConfigurationEndPoint.Address`.
@@ -967,10 +1016,118 @@ impl ReplicationGroup {
         self.core.get_att("ConfigurationEndPoint.Port")
     }
 
-    /// `Fn::GetAtt` `PrimaryEndPoint`.
+    /// `Fn::GetAtt` `DataTieringEnabled`.
     #[inline]
-    pub fn attr_primary_end_point(&self) -> Val<Json> {
-        self.core.get_att("PrimaryEndPoint")
+    pub fn attr_data_tiering_enabled(&self) -> Val<bool> {
+        self.core.get_att("DataTieringEnabled")
+    }
+
+    /// `Fn::GetAtt` `Durability`.
+    #[inline]
+    pub fn attr_durability(&self) -> Val<String> {
+        self.core.get_att("Durability")
+    }
+
+    /// `Fn::GetAtt` `EffectiveDurability`.
+    #[inline]
+    pub fn attr_effective_durability(&self) -> Val<String> {
+        self.core.get_att("EffectiveDurability")
+    }
+
+    /// `Fn::GetAtt` `Engine`.
+    #[inline]
+    pub fn attr_engine(&self) -> Val<String> {
+        self.core.get_att("Engine")
+    }
+
+    /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
+    pub fn attr_engine_version(&self) -> Val<String> {
+        self.core.get_att("EngineVersion")
+    }
+
+    /// `Fn::GetAtt` `GlobalReplicationGroupId`.
+    #[inline]
+    pub fn attr_global_replication_group_id(&self) -> Val<String> {
+        self.core.get_att("GlobalReplicationGroupId")
+    }
+
+    /// `Fn::GetAtt` `IpDiscovery`.
+    #[inline]
+    pub fn attr_ip_discovery(&self) -> Val<String> {
+        self.core.get_att("IpDiscovery")
+    }
+
+    /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
+    pub fn attr_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `LogDeliveryConfigurations`.
+    #[inline]
+    pub fn attr_log_delivery_configurations(&self) -> Val<List<Json>> {
+        self.core.get_att_list("LogDeliveryConfigurations")
+    }
+
+    /// `Fn::GetAtt` `MultiAZEnabled`.
+    #[inline]
+    pub fn attr_multi_az_enabled(&self) -> Val<bool> {
+        self.core.get_att("MultiAZEnabled")
+    }
+
+    /// `Fn::GetAtt` `NetworkType`.
+    #[inline]
+    pub fn attr_network_type(&self) -> Val<String> {
+        self.core.get_att("NetworkType")
+    }
+
+    /// `Fn::GetAtt` `NodeGroupConfiguration`.
+    #[inline]
+    pub fn attr_node_group_configuration(&self) -> Val<List<Json>> {
+        self.core.get_att_list("NodeGroupConfiguration")
+    }
+
+    /// `Fn::GetAtt` `NotificationTopicArn`.
+    #[inline]
+    pub fn attr_notification_topic_arn(&self) -> Val<Arn> {
+        self.core.get_att("NotificationTopicArn")
+    }
+
+    /// `Fn::GetAtt` `NumCacheClusters`.
+    #[inline]
+    pub fn attr_num_cache_clusters(&self) -> Val<i64> {
+        self.core.get_att("NumCacheClusters")
+    }
+
+    /// `Fn::GetAtt` `NumNodeGroups`.
+    #[inline]
+    pub fn attr_num_node_groups(&self) -> Val<i64> {
+        self.core.get_att("NumNodeGroups")
+    }
+
+    /// `Fn::GetAtt` `Port`.
+    #[inline]
+    pub fn attr_port(&self) -> Val<i64> {
+        self.core.get_att("Port")
+    }
+
+    /// `Fn::GetAtt` `PreferredCacheClusterAZs`.
+    #[inline]
+    pub fn attr_preferred_cache_cluster_a_zs(&self) -> Val<List<String>> {
+        self.core.get_att_list("PreferredCacheClusterAZs")
+    }
+
+    /// `Fn::GetAtt` `PreferredMaintenanceWindow`.
+    #[inline]
+    pub fn attr_preferred_maintenance_window(&self) -> Val<String> {
+        self.core.get_att("PreferredMaintenanceWindow")
+    }
+
+    /// `Fn::GetAtt` `PrimaryClusterId`.
+    #[inline]
+    pub fn attr_primary_cluster_id(&self) -> Val<String> {
+        self.core.get_att("PrimaryClusterId")
     }
 
     /// `Fn::GetAtt` `PrimaryEndPoint.Address`.
@@ -983,12 +1140,6 @@ impl ReplicationGroup {
     #[inline]
     pub fn attr_primary_end_point_port(&self) -> Val<String> {
         self.core.get_att("PrimaryEndPoint.Port")
-    }
-
-    /// `Fn::GetAtt` `ReadEndPoint`.
-    #[inline]
-    pub fn attr_read_end_point(&self) -> Val<Json> {
-        self.core.get_att("ReadEndPoint")
     }
 
     /// `Fn::GetAtt` `ReadEndPoint.Addresses`.
@@ -1015,12 +1166,6 @@ impl ReplicationGroup {
         self.core.get_att_list("ReadEndPoint.PortsList")
     }
 
-    /// `Fn::GetAtt` `ReaderEndPoint`.
-    #[inline]
-    pub fn attr_reader_end_point(&self) -> Val<Json> {
-        self.core.get_att("ReaderEndPoint")
-    }
-
     /// `Fn::GetAtt` `ReaderEndPoint.Address`.
     #[inline]
     pub fn attr_reader_end_point_address(&self) -> Val<String> {
@@ -1033,10 +1178,82 @@ impl ReplicationGroup {
         self.core.get_att("ReaderEndPoint.Port")
     }
 
-    /// `Fn::GetAtt` `EffectiveDurability`.
+    /// `Fn::GetAtt` `ReplicasPerNodeGroup`.
     #[inline]
-    pub fn attr_effective_durability(&self) -> Val<String> {
-        self.core.get_att("EffectiveDurability")
+    pub fn attr_replicas_per_node_group(&self) -> Val<i64> {
+        self.core.get_att("ReplicasPerNodeGroup")
+    }
+
+    /// `Fn::GetAtt` `ReplicationGroupDescription`.
+    #[inline]
+    pub fn attr_replication_group_description(&self) -> Val<String> {
+        self.core.get_att("ReplicationGroupDescription")
+    }
+
+    /// `Fn::GetAtt` `ReplicationGroupId`.
+    #[inline]
+    pub fn attr_replication_group_id(&self) -> Val<String> {
+        self.core.get_att("ReplicationGroupId")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupIds`.
+    #[inline]
+    pub fn attr_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `SnapshotArns`.
+    #[inline]
+    pub fn attr_snapshot_arns(&self) -> Val<List<String>> {
+        self.core.get_att_list("SnapshotArns")
+    }
+
+    /// `Fn::GetAtt` `SnapshotName`.
+    #[inline]
+    pub fn attr_snapshot_name(&self) -> Val<String> {
+        self.core.get_att("SnapshotName")
+    }
+
+    /// `Fn::GetAtt` `SnapshotRetentionLimit`.
+    #[inline]
+    pub fn attr_snapshot_retention_limit(&self) -> Val<i64> {
+        self.core.get_att("SnapshotRetentionLimit")
+    }
+
+    /// `Fn::GetAtt` `SnapshotWindow`.
+    #[inline]
+    pub fn attr_snapshot_window(&self) -> Val<String> {
+        self.core.get_att("SnapshotWindow")
+    }
+
+    /// `Fn::GetAtt` `SnapshottingClusterId`.
+    #[inline]
+    pub fn attr_snapshotting_cluster_id(&self) -> Val<String> {
+        self.core.get_att("SnapshottingClusterId")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TransitEncryptionEnabled`.
+    #[inline]
+    pub fn attr_transit_encryption_enabled(&self) -> Val<bool> {
+        self.core.get_att("TransitEncryptionEnabled")
+    }
+
+    /// `Fn::GetAtt` `TransitEncryptionMode`.
+    #[inline]
+    pub fn attr_transit_encryption_mode(&self) -> Val<String> {
+        self.core.get_att("TransitEncryptionMode")
+    }
+
+    /// `Fn::GetAtt` `UserGroupIds`.
+    #[inline]
+    pub fn attr_user_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("UserGroupIds")
     }
 }
 
@@ -1059,10 +1276,11 @@ pub mod replication_group {
         ///   Logs destination or Kinesis Data Firehose destination.
         /// * `destination_type`: `DestinationType`: Specify either CloudWatch Logs or Kinesis Data
         ///   Firehose as the destination type. Valid values are either cloudwatch-logs or
-        ///   kinesis-firehose.
-        /// * `log_format`: `LogFormat`: Valid values are either json or text.
+        ///   kinesis-firehose. Allowed values (any case): `cloudwatch-logs`, `kinesis-firehose`.
+        /// * `log_format`: `LogFormat`: Valid values are either json or text. Allowed values (any
+        ///   case): `json`, `text`.
         /// * `log_type`: `LogType`: Valid value is either slow-log, which refers to slow-log or
-        ///   engine-log.
+        ///   engine-log. Allowed values (any case): `engine-log`, `slow-log`.
         pub fn new(
             destination_details: impl Into<Val<DestinationDetails>>,
             destination_type: impl Into<Val<String>>,
@@ -1323,7 +1541,7 @@ impl ServerlessCache {
     }
 
     /// `ConnectionType`: The connection type for the serverless cache. Valid values are vpc or
-    /// public.
+    /// public. Allowed values (any case): `public`, `vpc`.
     pub fn connection_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("ConnectionType", value.into());
         self
@@ -1368,7 +1586,7 @@ impl ServerlessCache {
     }
 
     /// `NetworkType`: The network type for the serverless cache. Valid values are ipv4, ipv6, or
-    /// dual_stack.
+    /// dual_stack. Allowed values (any case): `dual_stack`, `ipv4`, `ipv6`.
     pub fn network_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("NetworkType", value.into());
         self
@@ -1516,7 +1734,8 @@ pub mod serverless_cache {
     impl DataStorage {
         /// Creates the property with its required properties.
         ///
-        /// * `unit`: `Unit`: The unit of cached data capacity of the Serverless Cache.
+        /// * `unit`: `Unit`: The unit of cached data capacity of the Serverless Cache. Allowed values (any
+        ///   case): `gb`.
         pub fn new(unit: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("Unit", unit.into());
@@ -2013,7 +2232,7 @@ pub mod user {
     impl AuthenticationMode {
         /// Creates the property with its required properties.
         ///
-        /// * `type_`: `Type`: Authentication Type
+        /// * `type_`: `Type`: Authentication Type Allowed values (any case): `iam`, `no-password-required`, `password`.
         pub fn new(type_: impl Into<Val<String>>) -> Self {
             let mut props = Props::new();
             props.set("Type", type_.into());

@@ -387,7 +387,7 @@ pub mod load_balancer {
         ///   listening. On EC2-VPC, you can specify any port from the range 1-65535. On EC2-Classic,
         ///   you can specify any port from the following list: 25, 80, 443, 465, 587, 1024-65535.
         /// * `protocol`: `Protocol`: The load balancer transport protocol to use for routing: HTTP,
-        ///   HTTPS, TCP, or SSL.
+        ///   HTTPS, TCP, or SSL. Allowed values (any case): `http`, `https`, `tcp`, `ssl`.
         pub fn new(
             instance_port: impl Into<Val<String>>,
             load_balancer_port: impl Into<Val<String>>,
@@ -406,7 +406,7 @@ pub mod load_balancer {
         /// there is another listener with the same `InstancePort` whose `InstanceProtocol` is secure, (HTTPS
         /// or SSL), the listener's `InstanceProtocol` must also be secure. If there is another listener
         /// with the same `InstancePort` whose `InstanceProtocol` is HTTP or TCP, the listener's `InstanceProtocol`
-        /// must be HTTP or TCP.
+        /// must be HTTP or TCP. Allowed values (any case): …
         pub fn instance_protocol(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("InstanceProtocol", value.into());
             self

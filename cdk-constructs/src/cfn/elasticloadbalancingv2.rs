@@ -2090,22 +2090,46 @@ impl LoadBalancer {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LoadBalancerName`.
-    #[inline]
-    pub fn attr_load_balancer_name(&self) -> Val<String> {
-        self.core.get_att("LoadBalancerName")
-    }
-
-    /// `Fn::GetAtt` `LoadBalancerFullName`.
-    #[inline]
-    pub fn attr_load_balancer_full_name(&self) -> Val<String> {
-        self.core.get_att("LoadBalancerFullName")
-    }
-
     /// `Fn::GetAtt` `CanonicalHostedZoneID`.
     #[inline]
     pub fn attr_canonical_hosted_zone_id(&self) -> Val<String> {
         self.core.get_att("CanonicalHostedZoneID")
+    }
+
+    /// `Fn::GetAtt` `DNSName`.
+    #[inline]
+    pub fn attr_dns_name(&self) -> Val<String> {
+        self.core.get_att("DNSName")
+    }
+
+    /// `Fn::GetAtt` `EnableCapacityReservationProvisionStabilize`.
+    #[inline]
+    pub fn attr_enable_capacity_reservation_provision_stabilize(&self) -> Val<bool> {
+        self.core.get_att("EnableCapacityReservationProvisionStabilize")
+    }
+
+    /// `Fn::GetAtt` `EnablePrefixForIpv6SourceNat`.
+    #[inline]
+    pub fn attr_enable_prefix_for_ipv6_source_nat(&self) -> Val<String> {
+        self.core.get_att("EnablePrefixForIpv6SourceNat")
+    }
+
+    /// `Fn::GetAtt` `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`.
+    #[inline]
+    pub fn attr_enforce_security_group_inbound_rules_on_private_link_traffic(&self) -> Val<String> {
+        self.core.get_att("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+    }
+
+    /// `Fn::GetAtt` `IpAddressType`.
+    #[inline]
+    pub fn attr_ip_address_type(&self) -> Val<String> {
+        self.core.get_att("IpAddressType")
+    }
+
+    /// `Fn::GetAtt` `Ipv4IpamPoolId`.
+    #[inline]
+    pub fn attr_ipv4_ipam_pool_id(&self) -> Val<String> {
+        self.core.get_att("Ipv4IpamPoolId")
     }
 
     /// `Fn::GetAtt` `LoadBalancerArn`.
@@ -2114,10 +2138,64 @@ impl LoadBalancer {
         self.core.get_att("LoadBalancerArn")
     }
 
-    /// `Fn::GetAtt` `DNSName`.
+    /// `Fn::GetAtt` `LoadBalancerAttributes`.
     #[inline]
-    pub fn attr_dns_name(&self) -> Val<String> {
-        self.core.get_att("DNSName")
+    pub fn attr_load_balancer_attributes(&self) -> Val<List<Json>> {
+        self.core.get_att_list("LoadBalancerAttributes")
+    }
+
+    /// `Fn::GetAtt` `LoadBalancerFullName`.
+    #[inline]
+    pub fn attr_load_balancer_full_name(&self) -> Val<String> {
+        self.core.get_att("LoadBalancerFullName")
+    }
+
+    /// `Fn::GetAtt` `LoadBalancerName`.
+    #[inline]
+    pub fn attr_load_balancer_name(&self) -> Val<String> {
+        self.core.get_att("LoadBalancerName")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Scheme`.
+    #[inline]
+    pub fn attr_scheme(&self) -> Val<String> {
+        self.core.get_att("Scheme")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroups`.
+    #[inline]
+    pub fn attr_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroups")
+    }
+
+    /// `Fn::GetAtt` `SubnetMappings`.
+    #[inline]
+    pub fn attr_subnet_mappings(&self) -> Val<List<Json>> {
+        self.core.get_att_list("SubnetMappings")
+    }
+
+    /// `Fn::GetAtt` `Subnets`.
+    #[inline]
+    pub fn attr_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("Subnets")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `Type`.
+    #[inline]
+    pub fn attr_type(&self) -> Val<String> {
+        self.core.get_att("Type")
     }
 }
 

@@ -862,6 +862,54 @@ impl EventBus {
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
     }
+
+    /// `Fn::GetAtt` `DeadLetterConfig.Arn`.
+    #[inline]
+    pub fn attr_dead_letter_config_arn(&self) -> Val<Arn> {
+        self.core.get_att("DeadLetterConfig.Arn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `EventSourceName`.
+    #[inline]
+    pub fn attr_event_source_name(&self) -> Val<String> {
+        self.core.get_att("EventSourceName")
+    }
+
+    /// `Fn::GetAtt` `KmsKeyIdentifier`.
+    #[inline]
+    pub fn attr_kms_key_identifier(&self) -> Val<String> {
+        self.core.get_att("KmsKeyIdentifier")
+    }
+
+    /// `Fn::GetAtt` `LogConfig.IncludeDetail`.
+    #[inline]
+    pub fn attr_log_config_include_detail(&self) -> Val<String> {
+        self.core.get_att("LogConfig.IncludeDetail")
+    }
+
+    /// `Fn::GetAtt` `LogConfig.Level`.
+    #[inline]
+    pub fn attr_log_config_level(&self) -> Val<String> {
+        self.core.get_att("LogConfig.Level")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
 }
 
 /// Property types of [`EventBus`].

@@ -66,6 +66,18 @@ impl Discoverer {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `CrossAccount`.
+    #[inline]
+    pub fn attr_cross_account(&self) -> Val<bool> {
+        self.core.get_att("CrossAccount")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
     /// `Fn::GetAtt` `DiscovererArn`.
     #[inline]
     pub fn attr_discoverer_arn(&self) -> Val<Arn> {
@@ -78,10 +90,22 @@ impl Discoverer {
         self.core.get_att("DiscovererId")
     }
 
+    /// `Fn::GetAtt` `SourceArn`.
+    #[inline]
+    pub fn attr_source_arn(&self) -> Val<Arn> {
+        self.core.get_att("SourceArn")
+    }
+
     /// `Fn::GetAtt` `State`.
     #[inline]
     pub fn attr_state(&self) -> Val<String> {
         self.core.get_att("State")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -127,10 +151,28 @@ impl Registry {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
     /// `Fn::GetAtt` `RegistryArn`.
     #[inline]
     pub fn attr_registry_arn(&self) -> Val<Arn> {
         self.core.get_att("RegistryArn")
+    }
+
+    /// `Fn::GetAtt` `RegistryName`.
+    #[inline]
+    pub fn attr_registry_name(&self) -> Val<String> {
+        self.core.get_att("RegistryName")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -228,10 +270,16 @@ impl Schema {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `SchemaArn`.
+    /// `Fn::GetAtt` `Content`.
     #[inline]
-    pub fn attr_schema_arn(&self) -> Val<Arn> {
-        self.core.get_att("SchemaArn")
+    pub fn attr_content(&self) -> Val<String> {
+        self.core.get_att("Content")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
     }
 
     /// `Fn::GetAtt` `LastModified`.
@@ -240,15 +288,45 @@ impl Schema {
         self.core.get_att("LastModified")
     }
 
-    /// `Fn::GetAtt` `VersionCreatedDate`.
+    /// `Fn::GetAtt` `RegistryName`.
     #[inline]
-    pub fn attr_version_created_date(&self) -> Val<String> {
-        self.core.get_att("VersionCreatedDate")
+    pub fn attr_registry_name(&self) -> Val<String> {
+        self.core.get_att("RegistryName")
+    }
+
+    /// `Fn::GetAtt` `SchemaArn`.
+    #[inline]
+    pub fn attr_schema_arn(&self) -> Val<Arn> {
+        self.core.get_att("SchemaArn")
+    }
+
+    /// `Fn::GetAtt` `SchemaName`.
+    #[inline]
+    pub fn attr_schema_name(&self) -> Val<String> {
+        self.core.get_att("SchemaName")
     }
 
     /// `Fn::GetAtt` `SchemaVersion`.
     #[inline]
     pub fn attr_schema_version(&self) -> Val<String> {
         self.core.get_att("SchemaVersion")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `Type`.
+    #[inline]
+    pub fn attr_type(&self) -> Val<String> {
+        self.core.get_att("Type")
+    }
+
+    /// `Fn::GetAtt` `VersionCreatedDate`.
+    #[inline]
+    pub fn attr_version_created_date(&self) -> Val<String> {
+        self.core.get_att("VersionCreatedDate")
     }
 }

@@ -3200,6 +3200,48 @@ impl GameSessionQueue {
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
     }
+
+    /// `Fn::GetAtt` `CustomEventData`.
+    #[inline]
+    pub fn attr_custom_event_data(&self) -> Val<String> {
+        self.core.get_att("CustomEventData")
+    }
+
+    /// `Fn::GetAtt` `Destinations`.
+    #[inline]
+    pub fn attr_destinations(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Destinations")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `NotificationTarget`.
+    #[inline]
+    pub fn attr_notification_target(&self) -> Val<String> {
+        self.core.get_att("NotificationTarget")
+    }
+
+    /// `Fn::GetAtt` `PlayerLatencyPolicies`.
+    #[inline]
+    pub fn attr_player_latency_policies(&self) -> Val<List<Json>> {
+        self.core.get_att_list("PlayerLatencyPolicies")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TimeoutInSeconds`.
+    #[inline]
+    pub fn attr_timeout_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("TimeoutInSeconds")
+    }
 }
 
 /// Property types of [`GameSessionQueue`].
@@ -3502,10 +3544,112 @@ impl MatchmakingConfiguration {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AcceptanceRequired`.
+    #[inline]
+    pub fn attr_acceptance_required(&self) -> Val<bool> {
+        self.core.get_att("AcceptanceRequired")
+    }
+
+    /// `Fn::GetAtt` `AcceptanceTimeoutSeconds`.
+    #[inline]
+    pub fn attr_acceptance_timeout_seconds(&self) -> Val<i64> {
+        self.core.get_att("AcceptanceTimeoutSeconds")
+    }
+
+    /// `Fn::GetAtt` `AdditionalPlayerCount`.
+    #[inline]
+    pub fn attr_additional_player_count(&self) -> Val<i64> {
+        self.core.get_att("AdditionalPlayerCount")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `BackfillMode`.
+    #[inline]
+    pub fn attr_backfill_mode(&self) -> Val<String> {
+        self.core.get_att("BackfillMode")
+    }
+
+    /// `Fn::GetAtt` `CreationTime`.
+    #[inline]
+    pub fn attr_creation_time(&self) -> Val<String> {
+        self.core.get_att("CreationTime")
+    }
+
+    /// `Fn::GetAtt` `CustomEventData`.
+    #[inline]
+    pub fn attr_custom_event_data(&self) -> Val<String> {
+        self.core.get_att("CustomEventData")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `FlexMatchMode`.
+    #[inline]
+    pub fn attr_flex_match_mode(&self) -> Val<String> {
+        self.core.get_att("FlexMatchMode")
+    }
+
+    /// `Fn::GetAtt` `GameProperties`.
+    #[inline]
+    pub fn attr_game_properties(&self) -> Val<List<Json>> {
+        self.core.get_att_list("GameProperties")
+    }
+
+    /// `Fn::GetAtt` `GameSessionData`.
+    #[inline]
+    pub fn attr_game_session_data(&self) -> Val<String> {
+        self.core.get_att("GameSessionData")
+    }
+
+    /// `Fn::GetAtt` `GameSessionQueueArns`.
+    #[inline]
+    pub fn attr_game_session_queue_arns(&self) -> Val<List<String>> {
+        self.core.get_att_list("GameSessionQueueArns")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `NotificationTarget`.
+    #[inline]
+    pub fn attr_notification_target(&self) -> Val<String> {
+        self.core.get_att("NotificationTarget")
+    }
+
+    /// `Fn::GetAtt` `RequestTimeoutSeconds`.
+    #[inline]
+    pub fn attr_request_timeout_seconds(&self) -> Val<i64> {
+        self.core.get_att("RequestTimeoutSeconds")
+    }
+
+    /// `Fn::GetAtt` `RuleSetArn`.
+    #[inline]
+    pub fn attr_rule_set_arn(&self) -> Val<Arn> {
+        self.core.get_att("RuleSetArn")
+    }
+
+    /// `Fn::GetAtt` `RuleSetName`.
+    #[inline]
+    pub fn attr_rule_set_name(&self) -> Val<String> {
+        self.core.get_att("RuleSetName")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -3586,6 +3730,24 @@ impl MatchmakingRuleSet {
     #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         self.core.get_att("CreationTime")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RuleSetBody`.
+    #[inline]
+    pub fn attr_rule_set_body(&self) -> Val<String> {
+        self.core.get_att("RuleSetBody")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 

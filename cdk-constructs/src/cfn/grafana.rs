@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::List;
+use cdk_core::kind::{Arn, List};
 
 /// `AWS::Grafana::Workspace`: Definition of AWS::Grafana::Workspace Resource Type
 pub struct Workspace {
@@ -162,34 +162,22 @@ impl Workspace {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Id`.
+    /// `Fn::GetAtt` `AccountAccessType`.
     #[inline]
-    pub fn attr_id(&self) -> Val<String> {
-        self.core.get_att("Id")
+    pub fn attr_account_access_type(&self) -> Val<String> {
+        self.core.get_att("AccountAccessType")
     }
 
-    /// `Fn::GetAtt` `SsoClientId`.
+    /// `Fn::GetAtt` `AuthenticationProviders`.
     #[inline]
-    pub fn attr_sso_client_id(&self) -> Val<String> {
-        self.core.get_att("SsoClientId")
+    pub fn attr_authentication_providers(&self) -> Val<List<String>> {
+        self.core.get_att_list("AuthenticationProviders")
     }
 
-    /// `Fn::GetAtt` `SamlConfigurationStatus`.
+    /// `Fn::GetAtt` `ClientToken`.
     #[inline]
-    pub fn attr_saml_configuration_status(&self) -> Val<String> {
-        self.core.get_att("SamlConfigurationStatus")
-    }
-
-    /// `Fn::GetAtt` `Endpoint`.
-    #[inline]
-    pub fn attr_endpoint(&self) -> Val<String> {
-        self.core.get_att("Endpoint")
-    }
-
-    /// `Fn::GetAtt` `Status`.
-    #[inline]
-    pub fn attr_status(&self) -> Val<String> {
-        self.core.get_att("Status")
+    pub fn attr_client_token(&self) -> Val<String> {
+        self.core.get_att("ClientToken")
     }
 
     /// `Fn::GetAtt` `CreationTimestamp`.
@@ -198,10 +186,202 @@ impl Workspace {
         self.core.get_att("CreationTimestamp")
     }
 
+    /// `Fn::GetAtt` `DataSources`.
+    #[inline]
+    pub fn attr_data_sources(&self) -> Val<List<String>> {
+        self.core.get_att_list("DataSources")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
+    pub fn attr_endpoint(&self) -> Val<String> {
+        self.core.get_att("Endpoint")
+    }
+
+    /// `Fn::GetAtt` `GrafanaVersion`.
+    #[inline]
+    pub fn attr_grafana_version(&self) -> Val<String> {
+        self.core.get_att("GrafanaVersion")
+    }
+
+    /// `Fn::GetAtt` `Id`.
+    #[inline]
+    pub fn attr_id(&self) -> Val<String> {
+        self.core.get_att("Id")
+    }
+
     /// `Fn::GetAtt` `ModificationTimestamp`.
     #[inline]
     pub fn attr_modification_timestamp(&self) -> Val<String> {
         self.core.get_att("ModificationTimestamp")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `NetworkAccessControl.PrefixListIds`.
+    #[inline]
+    pub fn attr_network_access_control_prefix_list_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkAccessControl.PrefixListIds")
+    }
+
+    /// `Fn::GetAtt` `NetworkAccessControl.VpceIds`.
+    #[inline]
+    pub fn attr_network_access_control_vpce_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkAccessControl.VpceIds")
+    }
+
+    /// `Fn::GetAtt` `NotificationDestinations`.
+    #[inline]
+    pub fn attr_notification_destinations(&self) -> Val<List<String>> {
+        self.core.get_att_list("NotificationDestinations")
+    }
+
+    /// `Fn::GetAtt` `OrganizationRoleName`.
+    #[inline]
+    pub fn attr_organization_role_name(&self) -> Val<String> {
+        self.core.get_att("OrganizationRoleName")
+    }
+
+    /// `Fn::GetAtt` `OrganizationalUnits`.
+    #[inline]
+    pub fn attr_organizational_units(&self) -> Val<List<String>> {
+        self.core.get_att_list("OrganizationalUnits")
+    }
+
+    /// `Fn::GetAtt` `PermissionType`.
+    #[inline]
+    pub fn attr_permission_type(&self) -> Val<String> {
+        self.core.get_att("PermissionType")
+    }
+
+    /// `Fn::GetAtt` `PluginAdminEnabled`.
+    #[inline]
+    pub fn attr_plugin_admin_enabled(&self) -> Val<bool> {
+        self.core.get_att("PluginAdminEnabled")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AllowedOrganizations`.
+    #[inline]
+    pub fn attr_saml_configuration_allowed_organizations(&self) -> Val<List<String>> {
+        self.core.get_att_list("SamlConfiguration.AllowedOrganizations")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Email`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_email(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Email")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Groups`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_groups(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Groups")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Login`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_login(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Login")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Name`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_name(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Name")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Org`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_org(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Org")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.AssertionAttributes.Role`.
+    #[inline]
+    pub fn attr_saml_configuration_assertion_attributes_role(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.AssertionAttributes.Role")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.IdpMetadata.Url`.
+    #[inline]
+    pub fn attr_saml_configuration_idp_metadata_url(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.IdpMetadata.Url")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.IdpMetadata.Xml`.
+    #[inline]
+    pub fn attr_saml_configuration_idp_metadata_xml(&self) -> Val<String> {
+        self.core.get_att("SamlConfiguration.IdpMetadata.Xml")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.LoginValidityDuration`.
+    #[inline]
+    pub fn attr_saml_configuration_login_validity_duration(&self) -> Val<f64> {
+        self.core.get_att("SamlConfiguration.LoginValidityDuration")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.RoleValues.Admin`.
+    #[inline]
+    pub fn attr_saml_configuration_role_values_admin(&self) -> Val<List<String>> {
+        self.core.get_att_list("SamlConfiguration.RoleValues.Admin")
+    }
+
+    /// `Fn::GetAtt` `SamlConfiguration.RoleValues.Editor`.
+    #[inline]
+    pub fn attr_saml_configuration_role_values_editor(&self) -> Val<List<String>> {
+        self.core.get_att_list("SamlConfiguration.RoleValues.Editor")
+    }
+
+    /// `Fn::GetAtt` `SamlConfigurationStatus`.
+    #[inline]
+    pub fn attr_saml_configuration_status(&self) -> Val<String> {
+        self.core.get_att("SamlConfigurationStatus")
+    }
+
+    /// `Fn::GetAtt` `SsoClientId`.
+    #[inline]
+    pub fn attr_sso_client_id(&self) -> Val<String> {
+        self.core.get_att("SsoClientId")
+    }
+
+    /// `Fn::GetAtt` `StackSetName`.
+    #[inline]
+    pub fn attr_stack_set_name(&self) -> Val<String> {
+        self.core.get_att("StackSetName")
+    }
+
+    /// `Fn::GetAtt` `Status`.
+    #[inline]
+    pub fn attr_status(&self) -> Val<String> {
+        self.core.get_att("Status")
+    }
+
+    /// `Fn::GetAtt` `VpcConfiguration.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_vpc_configuration_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("VpcConfiguration.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `VpcConfiguration.SubnetIds`.
+    #[inline]
+    pub fn attr_vpc_configuration_subnet_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("VpcConfiguration.SubnetIds")
     }
 }
 

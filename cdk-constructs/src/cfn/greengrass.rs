@@ -60,12 +60,6 @@ impl ConnectorDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -76,6 +70,24 @@ impl ConnectorDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Connectors`.
+    #[inline]
+    pub fn attr_initial_version_connectors(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Connectors")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -238,12 +250,6 @@ impl CoreDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -254,6 +260,24 @@ impl CoreDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Cores`.
+    #[inline]
+    pub fn attr_initial_version_cores(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Cores")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -428,12 +452,6 @@ impl DeviceDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -444,6 +462,24 @@ impl DeviceDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Devices`.
+    #[inline]
+    pub fn attr_initial_version_devices(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Devices")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -618,12 +654,6 @@ impl FunctionDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -634,6 +664,42 @@ impl FunctionDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.DefaultConfig.Execution.IsolationMode`.
+    #[inline]
+    pub fn attr_initial_version_default_config_execution_isolation_mode(&self) -> Val<String> {
+        self.core.get_att("InitialVersion.DefaultConfig.Execution.IsolationMode")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.DefaultConfig.Execution.RunAs.Gid`.
+    #[inline]
+    pub fn attr_initial_version_default_config_execution_run_as_gid(&self) -> Val<i64> {
+        self.core.get_att("InitialVersion.DefaultConfig.Execution.RunAs.Gid")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.DefaultConfig.Execution.RunAs.Uid`.
+    #[inline]
+    pub fn attr_initial_version_default_config_execution_run_as_uid(&self) -> Val<i64> {
+        self.core.get_att("InitialVersion.DefaultConfig.Execution.RunAs.Uid")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Functions`.
+    #[inline]
+    pub fn attr_initial_version_functions(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Functions")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -1206,16 +1272,10 @@ impl Group {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
+    /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
-    /// `Fn::GetAtt` `RoleAttachedAt`.
-    #[inline]
-    pub fn attr_role_attached_at(&self) -> Val<String> {
-        self.core.get_att("RoleAttachedAt")
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
@@ -1224,10 +1284,70 @@ impl Group {
         self.core.get_att("Id")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `InitialVersion.ConnectorDefinitionVersionArn`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_initial_version_connector_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.ConnectorDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.CoreDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_core_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.CoreDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.DeviceDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_device_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.DeviceDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.FunctionDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_function_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.FunctionDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.LoggerDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_logger_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.LoggerDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.ResourceDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_resource_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.ResourceDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.SubscriptionDefinitionVersionArn`.
+    #[inline]
+    pub fn attr_initial_version_subscription_definition_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("InitialVersion.SubscriptionDefinitionVersionArn")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `RoleAttachedAt`.
+    #[inline]
+    pub fn attr_role_attached_at(&self) -> Val<String> {
+        self.core.get_att("RoleAttachedAt")
     }
 }
 
@@ -1408,12 +1528,6 @@ impl LoggerDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -1424,6 +1538,24 @@ impl LoggerDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Loggers`.
+    #[inline]
+    pub fn attr_initial_version_loggers(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Loggers")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -1604,10 +1736,10 @@ impl ResourceDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
+    /// `Fn::GetAtt` `Arn`.
     #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
     }
 
     /// `Fn::GetAtt` `Id`.
@@ -1616,10 +1748,22 @@ impl ResourceDefinition {
         self.core.get_att("Id")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `InitialVersion.Resources`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_initial_version_resources(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Resources")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -2233,12 +2377,6 @@ impl SubscriptionDefinition {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `LatestVersionArn`.
-    #[inline]
-    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
-        self.core.get_att("LatestVersionArn")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -2249,6 +2387,24 @@ impl SubscriptionDefinition {
     #[inline]
     pub fn attr_id(&self) -> Val<String> {
         self.core.get_att("Id")
+    }
+
+    /// `Fn::GetAtt` `InitialVersion.Subscriptions`.
+    #[inline]
+    pub fn attr_initial_version_subscriptions(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InitialVersion.Subscriptions")
+    }
+
+    /// `Fn::GetAtt` `LatestVersionArn`.
+    #[inline]
+    pub fn attr_latest_version_arn(&self) -> Val<Arn> {
+        self.core.get_att("LatestVersionArn")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 

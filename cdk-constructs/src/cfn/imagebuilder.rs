@@ -103,10 +103,22 @@ impl Component {
         self.core.get_att("Arn")
     }
 
-    /// `Fn::GetAtt` `Type`.
+    /// `Fn::GetAtt` `ChangeDescription`.
     #[inline]
-    pub fn attr_type(&self) -> Val<String> {
-        self.core.get_att("Type")
+    pub fn attr_change_description(&self) -> Val<String> {
+        self.core.get_att("ChangeDescription")
+    }
+
+    /// `Fn::GetAtt` `Data`.
+    #[inline]
+    pub fn attr_data(&self) -> Val<String> {
+        self.core.get_att("Data")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
     }
 
     /// `Fn::GetAtt` `Encrypted`.
@@ -115,10 +127,10 @@ impl Component {
         self.core.get_att("Encrypted")
     }
 
-    /// `Fn::GetAtt` `LatestVersion`.
+    /// `Fn::GetAtt` `KmsKeyId`.
     #[inline]
-    pub fn attr_latest_version(&self) -> Val<Json> {
-        self.core.get_att("LatestVersion")
+    pub fn attr_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsKeyId")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
@@ -143,6 +155,42 @@ impl Component {
     #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         self.core.get_att("LatestVersion.Patch")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Platform`.
+    #[inline]
+    pub fn attr_platform(&self) -> Val<String> {
+        self.core.get_att("Platform")
+    }
+
+    /// `Fn::GetAtt` `SupportedOsVersions`.
+    #[inline]
+    pub fn attr_supported_os_versions(&self) -> Val<List<String>> {
+        self.core.get_att_list("SupportedOsVersions")
+    }
+
+    /// `Fn::GetAtt` `Type`.
+    #[inline]
+    pub fn attr_type(&self) -> Val<String> {
+        self.core.get_att("Type")
+    }
+
+    /// `Fn::GetAtt` `Uri`.
+    #[inline]
+    pub fn attr_uri(&self) -> Val<String> {
+        self.core.get_att("Uri")
+    }
+
+    /// `Fn::GetAtt` `Version`.
+    #[inline]
+    pub fn attr_version(&self) -> Val<String> {
+        self.core.get_att("Version")
     }
 }
 
@@ -297,10 +345,58 @@ impl ContainerRecipe {
         self.core.get_att("Arn")
     }
 
-    /// `Fn::GetAtt` `LatestVersion`.
+    /// `Fn::GetAtt` `Components`.
     #[inline]
-    pub fn attr_latest_version(&self) -> Val<Json> {
-        self.core.get_att("LatestVersion")
+    pub fn attr_components(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Components")
+    }
+
+    /// `Fn::GetAtt` `ContainerType`.
+    #[inline]
+    pub fn attr_container_type(&self) -> Val<String> {
+        self.core.get_att("ContainerType")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `DockerfileTemplateData`.
+    #[inline]
+    pub fn attr_dockerfile_template_data(&self) -> Val<String> {
+        self.core.get_att("DockerfileTemplateData")
+    }
+
+    /// `Fn::GetAtt` `DockerfileTemplateUri`.
+    #[inline]
+    pub fn attr_dockerfile_template_uri(&self) -> Val<String> {
+        self.core.get_att("DockerfileTemplateUri")
+    }
+
+    /// `Fn::GetAtt` `ImageOsVersionOverride`.
+    #[inline]
+    pub fn attr_image_os_version_override(&self) -> Val<String> {
+        self.core.get_att("ImageOsVersionOverride")
+    }
+
+    /// `Fn::GetAtt` `InstanceConfiguration.BlockDeviceMappings`.
+    #[inline]
+    pub fn attr_instance_configuration_block_device_mappings(&self) -> Val<List<Json>> {
+        self.core.get_att_list("InstanceConfiguration.BlockDeviceMappings")
+    }
+
+    /// `Fn::GetAtt` `InstanceConfiguration.Image`.
+    #[inline]
+    pub fn attr_instance_configuration_image(&self) -> Val<String> {
+        self.core.get_att("InstanceConfiguration.Image")
+    }
+
+    /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
+    pub fn attr_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsKeyId")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
@@ -325,6 +421,48 @@ impl ContainerRecipe {
     #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         self.core.get_att("LatestVersion.Patch")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `ParentImage`.
+    #[inline]
+    pub fn attr_parent_image(&self) -> Val<String> {
+        self.core.get_att("ParentImage")
+    }
+
+    /// `Fn::GetAtt` `PlatformOverride`.
+    #[inline]
+    pub fn attr_platform_override(&self) -> Val<String> {
+        self.core.get_att("PlatformOverride")
+    }
+
+    /// `Fn::GetAtt` `TargetRepository.RepositoryName`.
+    #[inline]
+    pub fn attr_target_repository_repository_name(&self) -> Val<String> {
+        self.core.get_att("TargetRepository.RepositoryName")
+    }
+
+    /// `Fn::GetAtt` `TargetRepository.Service`.
+    #[inline]
+    pub fn attr_target_repository_service(&self) -> Val<String> {
+        self.core.get_att("TargetRepository.Service")
+    }
+
+    /// `Fn::GetAtt` `Version`.
+    #[inline]
+    pub fn attr_version(&self) -> Val<String> {
+        self.core.get_att("Version")
+    }
+
+    /// `Fn::GetAtt` `WorkingDirectory`.
+    #[inline]
+    pub fn attr_working_directory(&self) -> Val<String> {
+        self.core.get_att("WorkingDirectory")
     }
 }
 
@@ -667,6 +805,24 @@ impl DistributionConfiguration {
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `Distributions`.
+    #[inline]
+    pub fn attr_distributions(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Distributions")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 }
 
@@ -1663,10 +1819,136 @@ impl ImagePipeline {
         self.core.get_att("Arn")
     }
 
+    /// `Fn::GetAtt` `ContainerRecipeArn`.
+    #[inline]
+    pub fn attr_container_recipe_arn(&self) -> Val<Arn> {
+        self.core.get_att("ContainerRecipeArn")
+    }
+
     /// `Fn::GetAtt` `DeploymentId`.
     #[inline]
     pub fn attr_deployment_id(&self) -> Val<String> {
         self.core.get_att("DeploymentId")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `DistributionConfigurationArn`.
+    #[inline]
+    pub fn attr_distribution_configuration_arn(&self) -> Val<Arn> {
+        self.core.get_att("DistributionConfigurationArn")
+    }
+
+    /// `Fn::GetAtt` `EnhancedImageMetadataEnabled`.
+    #[inline]
+    pub fn attr_enhanced_image_metadata_enabled(&self) -> Val<bool> {
+        self.core.get_att("EnhancedImageMetadataEnabled")
+    }
+
+    /// `Fn::GetAtt` `ExecutionRole`.
+    #[inline]
+    pub fn attr_execution_role(&self) -> Val<String> {
+        self.core.get_att("ExecutionRole")
+    }
+
+    /// `Fn::GetAtt` `ImageRecipeArn`.
+    #[inline]
+    pub fn attr_image_recipe_arn(&self) -> Val<Arn> {
+        self.core.get_att("ImageRecipeArn")
+    }
+
+    /// `Fn::GetAtt` `ImageScanningConfiguration.EcrConfiguration.ContainerTags`.
+    #[inline]
+    pub fn attr_image_scanning_configuration_ecr_configuration_container_tags(&self) -> Val<List<String>> {
+        self.core.get_att_list("ImageScanningConfiguration.EcrConfiguration.ContainerTags")
+    }
+
+    /// `Fn::GetAtt` `ImageScanningConfiguration.EcrConfiguration.RepositoryName`.
+    #[inline]
+    pub fn attr_image_scanning_configuration_ecr_configuration_repository_name(&self) -> Val<String> {
+        self.core.get_att("ImageScanningConfiguration.EcrConfiguration.RepositoryName")
+    }
+
+    /// `Fn::GetAtt` `ImageScanningConfiguration.ImageScanningEnabled`.
+    #[inline]
+    pub fn attr_image_scanning_configuration_image_scanning_enabled(&self) -> Val<bool> {
+        self.core.get_att("ImageScanningConfiguration.ImageScanningEnabled")
+    }
+
+    /// `Fn::GetAtt` `ImageTestsConfiguration.ImageTestsEnabled`.
+    #[inline]
+    pub fn attr_image_tests_configuration_image_tests_enabled(&self) -> Val<bool> {
+        self.core.get_att("ImageTestsConfiguration.ImageTestsEnabled")
+    }
+
+    /// `Fn::GetAtt` `ImageTestsConfiguration.TimeoutMinutes`.
+    #[inline]
+    pub fn attr_image_tests_configuration_timeout_minutes(&self) -> Val<i64> {
+        self.core.get_att("ImageTestsConfiguration.TimeoutMinutes")
+    }
+
+    /// `Fn::GetAtt` `InfrastructureConfigurationArn`.
+    #[inline]
+    pub fn attr_infrastructure_configuration_arn(&self) -> Val<Arn> {
+        self.core.get_att("InfrastructureConfigurationArn")
+    }
+
+    /// `Fn::GetAtt` `LoggingConfiguration.ImageLogGroupName`.
+    #[inline]
+    pub fn attr_logging_configuration_image_log_group_name(&self) -> Val<String> {
+        self.core.get_att("LoggingConfiguration.ImageLogGroupName")
+    }
+
+    /// `Fn::GetAtt` `LoggingConfiguration.PipelineLogGroupName`.
+    #[inline]
+    pub fn attr_logging_configuration_pipeline_log_group_name(&self) -> Val<String> {
+        self.core.get_att("LoggingConfiguration.PipelineLogGroupName")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Schedule.AutoDisablePolicy.FailureCount`.
+    #[inline]
+    pub fn attr_schedule_auto_disable_policy_failure_count(&self) -> Val<i64> {
+        self.core.get_att("Schedule.AutoDisablePolicy.FailureCount")
+    }
+
+    /// `Fn::GetAtt` `Schedule.PipelineExecutionStartCondition`.
+    #[inline]
+    pub fn attr_schedule_pipeline_execution_start_condition(&self) -> Val<String> {
+        self.core.get_att("Schedule.PipelineExecutionStartCondition")
+    }
+
+    /// `Fn::GetAtt` `Schedule.ScheduleExpression`.
+    #[inline]
+    pub fn attr_schedule_schedule_expression(&self) -> Val<String> {
+        self.core.get_att("Schedule.ScheduleExpression")
+    }
+
+    /// `Fn::GetAtt` `Schedule.Timezone`.
+    #[inline]
+    pub fn attr_schedule_timezone(&self) -> Val<String> {
+        self.core.get_att("Schedule.Timezone")
+    }
+
+    /// `Fn::GetAtt` `Status`.
+    #[inline]
+    pub fn attr_status(&self) -> Val<String> {
+        self.core.get_att("Status")
+    }
+
+    /// `Fn::GetAtt` `Workflows`.
+    #[inline]
+    pub fn attr_workflows(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Workflows")
     }
 }
 
@@ -2057,16 +2339,46 @@ impl ImageRecipe {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AdditionalInstanceConfiguration.SystemsManagerAgent.UninstallAfterBuild`.
+    #[inline]
+    pub fn attr_additional_instance_configuration_systems_manager_agent_uninstall_after_build(&self) -> Val<bool> {
+        self.core.get_att("AdditionalInstanceConfiguration.SystemsManagerAgent.UninstallAfterBuild")
+    }
+
+    /// `Fn::GetAtt` `AdditionalInstanceConfiguration.UserDataOverride`.
+    #[inline]
+    pub fn attr_additional_instance_configuration_user_data_override(&self) -> Val<String> {
+        self.core.get_att("AdditionalInstanceConfiguration.UserDataOverride")
+    }
+
+    /// `Fn::GetAtt` `AmiWatermarks`.
+    #[inline]
+    pub fn attr_ami_watermarks(&self) -> Val<List<String>> {
+        self.core.get_att_list("AmiWatermarks")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
     }
 
-    /// `Fn::GetAtt` `LatestVersion`.
+    /// `Fn::GetAtt` `BlockDeviceMappings`.
     #[inline]
-    pub fn attr_latest_version(&self) -> Val<Json> {
-        self.core.get_att("LatestVersion")
+    pub fn attr_block_device_mappings(&self) -> Val<List<Json>> {
+        self.core.get_att_list("BlockDeviceMappings")
+    }
+
+    /// `Fn::GetAtt` `Components`.
+    #[inline]
+    pub fn attr_components(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Components")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
     }
 
     /// `Fn::GetAtt` `LatestVersion.Arn`.
@@ -2091,6 +2403,30 @@ impl ImageRecipe {
     #[inline]
     pub fn attr_latest_version_patch(&self) -> Val<String> {
         self.core.get_att("LatestVersion.Patch")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `ParentImage`.
+    #[inline]
+    pub fn attr_parent_image(&self) -> Val<String> {
+        self.core.get_att("ParentImage")
+    }
+
+    /// `Fn::GetAtt` `Version`.
+    #[inline]
+    pub fn attr_version(&self) -> Val<String> {
+        self.core.get_att("Version")
+    }
+
+    /// `Fn::GetAtt` `WorkingDirectory`.
+    #[inline]
+    pub fn attr_working_directory(&self) -> Val<String> {
+        self.core.get_att("WorkingDirectory")
     }
 }
 
@@ -2473,6 +2809,126 @@ impl InfrastructureConfiguration {
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `InstanceMetadataOptions.HttpPutResponseHopLimit`.
+    #[inline]
+    pub fn attr_instance_metadata_options_http_put_response_hop_limit(&self) -> Val<i64> {
+        self.core.get_att("InstanceMetadataOptions.HttpPutResponseHopLimit")
+    }
+
+    /// `Fn::GetAtt` `InstanceMetadataOptions.HttpTokens`.
+    #[inline]
+    pub fn attr_instance_metadata_options_http_tokens(&self) -> Val<String> {
+        self.core.get_att("InstanceMetadataOptions.HttpTokens")
+    }
+
+    /// `Fn::GetAtt` `InstanceProfileName`.
+    #[inline]
+    pub fn attr_instance_profile_name(&self) -> Val<String> {
+        self.core.get_att("InstanceProfileName")
+    }
+
+    /// `Fn::GetAtt` `InstanceTypes`.
+    #[inline]
+    pub fn attr_instance_types(&self) -> Val<List<String>> {
+        self.core.get_att_list("InstanceTypes")
+    }
+
+    /// `Fn::GetAtt` `KeyPair`.
+    #[inline]
+    pub fn attr_key_pair(&self) -> Val<String> {
+        self.core.get_att("KeyPair")
+    }
+
+    /// `Fn::GetAtt` `Logging.S3Logs.S3BucketName`.
+    #[inline]
+    pub fn attr_logging_s3_logs_s3_bucket_name(&self) -> Val<String> {
+        self.core.get_att("Logging.S3Logs.S3BucketName")
+    }
+
+    /// `Fn::GetAtt` `Logging.S3Logs.S3KeyPrefix`.
+    #[inline]
+    pub fn attr_logging_s3_logs_s3_key_prefix(&self) -> Val<String> {
+        self.core.get_att("Logging.S3Logs.S3KeyPrefix")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `ParentInstance.AutoScalingGroup.CapacityWaitTimeoutSeconds`.
+    #[inline]
+    pub fn attr_parent_instance_auto_scaling_group_capacity_wait_timeout_seconds(&self) -> Val<i64> {
+        self.core.get_att("ParentInstance.AutoScalingGroup.CapacityWaitTimeoutSeconds")
+    }
+
+    /// `Fn::GetAtt` `ParentInstance.AutoScalingGroup.Name`.
+    #[inline]
+    pub fn attr_parent_instance_auto_scaling_group_name(&self) -> Val<String> {
+        self.core.get_att("ParentInstance.AutoScalingGroup.Name")
+    }
+
+    /// `Fn::GetAtt` `Placement.AvailabilityZone`.
+    #[inline]
+    pub fn attr_placement_availability_zone(&self) -> Val<String> {
+        self.core.get_att("Placement.AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `Placement.HostId`.
+    #[inline]
+    pub fn attr_placement_host_id(&self) -> Val<String> {
+        self.core.get_att("Placement.HostId")
+    }
+
+    /// `Fn::GetAtt` `Placement.HostResourceGroupArn`.
+    #[inline]
+    pub fn attr_placement_host_resource_group_arn(&self) -> Val<Arn> {
+        self.core.get_att("Placement.HostResourceGroupArn")
+    }
+
+    /// `Fn::GetAtt` `Placement.Tenancy`.
+    #[inline]
+    pub fn attr_placement_tenancy(&self) -> Val<String> {
+        self.core.get_att("Placement.Tenancy")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupIds`.
+    #[inline]
+    pub fn attr_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `SnsTopicArn`.
+    #[inline]
+    pub fn attr_sns_topic_arn(&self) -> Val<Arn> {
+        self.core.get_att("SnsTopicArn")
+    }
+
+    /// `Fn::GetAtt` `SubnetId`.
+    #[inline]
+    pub fn attr_subnet_id(&self) -> Val<String> {
+        self.core.get_att("SubnetId")
+    }
+
+    /// `Fn::GetAtt` `TerminateInstanceOnCompletion`.
+    #[inline]
+    pub fn attr_terminate_instance_on_completion(&self) -> Val<bool> {
+        self.core.get_att("TerminateInstanceOnCompletion")
+    }
+
+    /// `Fn::GetAtt` `TerminateInstanceOnFailure`.
+    #[inline]
+    pub fn attr_terminate_instance_on_failure(&self) -> Val<bool> {
+        self.core.get_att("TerminateInstanceOnFailure")
     }
 }
 

@@ -888,6 +888,18 @@ impl StreamConsumer {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ConsumerName`.
+    #[inline]
+    pub fn attr_consumer_name(&self) -> Val<String> {
+        self.core.get_att("ConsumerName")
+    }
+
+    /// `Fn::GetAtt` `StreamARN`.
+    #[inline]
+    pub fn attr_stream_arn(&self) -> Val<Arn> {
+        self.core.get_att("StreamARN")
+    }
+
     /// `Fn::GetAtt` `ConsumerARN`.
     #[inline]
     pub fn attr_consumer_arn(&self) -> Val<Arn> {

@@ -171,6 +171,12 @@ impl Member {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `NetworkId`.
+    #[inline]
+    pub fn attr_network_id(&self) -> Val<String> {
+        self.core.get_att("NetworkId")
+    }
+
     /// `Fn::GetAtt` `MemberId`.
     #[inline]
     pub fn attr_member_id(&self) -> Val<String> {
@@ -432,16 +438,40 @@ impl Node {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `NodeId`.
-    #[inline]
-    pub fn attr_node_id(&self) -> Val<String> {
-        self.core.get_att("NodeId")
-    }
-
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `MemberId`.
+    #[inline]
+    pub fn attr_member_id(&self) -> Val<String> {
+        self.core.get_att("MemberId")
+    }
+
+    /// `Fn::GetAtt` `NetworkId`.
+    #[inline]
+    pub fn attr_network_id(&self) -> Val<String> {
+        self.core.get_att("NetworkId")
+    }
+
+    /// `Fn::GetAtt` `NodeConfiguration.AvailabilityZone`.
+    #[inline]
+    pub fn attr_node_configuration_availability_zone(&self) -> Val<String> {
+        self.core.get_att("NodeConfiguration.AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `NodeConfiguration.InstanceType`.
+    #[inline]
+    pub fn attr_node_configuration_instance_type(&self) -> Val<String> {
+        self.core.get_att("NodeConfiguration.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `NodeId`.
+    #[inline]
+    pub fn attr_node_id(&self) -> Val<String> {
+        self.core.get_att("NodeId")
     }
 }
 

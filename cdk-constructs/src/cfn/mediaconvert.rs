@@ -135,6 +135,12 @@ impl JobTemplate {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -320,6 +326,12 @@ impl Preset {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
@@ -402,6 +414,12 @@ impl Queue {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 
     /// `Fn::GetAtt` `Arn`.

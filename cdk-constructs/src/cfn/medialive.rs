@@ -8996,6 +8996,18 @@ impl Input {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Destinations`.
+    #[inline]
+    pub fn attr_destinations(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Destinations")
+    }
+
+    /// `Fn::GetAtt` `Sources`.
+    #[inline]
+    pub fn attr_sources(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Sources")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {

@@ -264,10 +264,22 @@ impl DbCluster {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Endpoint`.
+    /// `Fn::GetAtt` `AssociatedRoles`.
     #[inline]
-    pub fn attr_endpoint(&self) -> Val<String> {
-        self.core.get_att("Endpoint")
+    pub fn attr_associated_roles(&self) -> Val<List<Json>> {
+        self.core.get_att_list("AssociatedRoles")
+    }
+
+    /// `Fn::GetAtt` `AvailabilityZones`.
+    #[inline]
+    pub fn attr_availability_zones(&self) -> Val<List<String>> {
+        self.core.get_att_list("AvailabilityZones")
+    }
+
+    /// `Fn::GetAtt` `BackupRetentionPeriod`.
+    #[inline]
+    pub fn attr_backup_retention_period(&self) -> Val<i64> {
+        self.core.get_att("BackupRetentionPeriod")
     }
 
     /// `Fn::GetAtt` `ClusterResourceId`.
@@ -276,16 +288,172 @@ impl DbCluster {
         self.core.get_att("ClusterResourceId")
     }
 
+    /// `Fn::GetAtt` `CopyTagsToSnapshot`.
+    #[inline]
+    pub fn attr_copy_tags_to_snapshot(&self) -> Val<bool> {
+        self.core.get_att("CopyTagsToSnapshot")
+    }
+
+    /// `Fn::GetAtt` `DBClusterIdentifier`.
+    #[inline]
+    pub fn attr_db_cluster_identifier(&self) -> Val<String> {
+        self.core.get_att("DBClusterIdentifier")
+    }
+
+    /// `Fn::GetAtt` `DBClusterParameterGroupName`.
+    #[inline]
+    pub fn attr_db_cluster_parameter_group_name(&self) -> Val<String> {
+        self.core.get_att("DBClusterParameterGroupName")
+    }
+
+    /// `Fn::GetAtt` `DBInstanceParameterGroupName`.
+    #[inline]
+    pub fn attr_db_instance_parameter_group_name(&self) -> Val<String> {
+        self.core.get_att("DBInstanceParameterGroupName")
+    }
+
+    /// `Fn::GetAtt` `DBPort`.
+    #[inline]
+    pub fn attr_db_port(&self) -> Val<i64> {
+        self.core.get_att("DBPort")
+    }
+
+    /// `Fn::GetAtt` `DBSubnetGroupName`.
+    #[inline]
+    pub fn attr_db_subnet_group_name(&self) -> Val<String> {
+        self.core.get_att("DBSubnetGroupName")
+    }
+
+    /// `Fn::GetAtt` `DeletionProtection`.
+    #[inline]
+    pub fn attr_deletion_protection(&self) -> Val<bool> {
+        self.core.get_att("DeletionProtection")
+    }
+
+    /// `Fn::GetAtt` `EnableCloudwatchLogsExports`.
+    #[inline]
+    pub fn attr_enable_cloudwatch_logs_exports(&self) -> Val<List<String>> {
+        self.core.get_att_list("EnableCloudwatchLogsExports")
+    }
+
+    /// `Fn::GetAtt` `Endpoint`.
+    #[inline]
+    pub fn attr_endpoint(&self) -> Val<String> {
+        self.core.get_att("Endpoint")
+    }
+
+    /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
+    pub fn attr_engine_version(&self) -> Val<String> {
+        self.core.get_att("EngineVersion")
+    }
+
+    /// `Fn::GetAtt` `GlobalClusterIdentifier`.
+    #[inline]
+    pub fn attr_global_cluster_identifier(&self) -> Val<String> {
+        self.core.get_att("GlobalClusterIdentifier")
+    }
+
+    /// `Fn::GetAtt` `IamAuthEnabled`.
+    #[inline]
+    pub fn attr_iam_auth_enabled(&self) -> Val<bool> {
+        self.core.get_att("IamAuthEnabled")
+    }
+
+    /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
+    pub fn attr_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `NetworkType`.
+    #[inline]
+    pub fn attr_network_type(&self) -> Val<String> {
+        self.core.get_att("NetworkType")
+    }
+
     /// `Fn::GetAtt` `Port`.
     #[inline]
     pub fn attr_port(&self) -> Val<String> {
         self.core.get_att("Port")
     }
 
+    /// `Fn::GetAtt` `PreferredBackupWindow`.
+    #[inline]
+    pub fn attr_preferred_backup_window(&self) -> Val<String> {
+        self.core.get_att("PreferredBackupWindow")
+    }
+
+    /// `Fn::GetAtt` `PreferredMaintenanceWindow`.
+    #[inline]
+    pub fn attr_preferred_maintenance_window(&self) -> Val<String> {
+        self.core.get_att("PreferredMaintenanceWindow")
+    }
+
     /// `Fn::GetAtt` `ReadEndpoint`.
     #[inline]
     pub fn attr_read_endpoint(&self) -> Val<String> {
         self.core.get_att("ReadEndpoint")
+    }
+
+    /// `Fn::GetAtt` `RestoreToTime`.
+    #[inline]
+    pub fn attr_restore_to_time(&self) -> Val<String> {
+        self.core.get_att("RestoreToTime")
+    }
+
+    /// `Fn::GetAtt` `RestoreType`.
+    #[inline]
+    pub fn attr_restore_type(&self) -> Val<String> {
+        self.core.get_att("RestoreType")
+    }
+
+    /// `Fn::GetAtt` `ServerlessScalingConfiguration.MaxCapacity`.
+    #[inline]
+    pub fn attr_serverless_scaling_configuration_max_capacity(&self) -> Val<f64> {
+        self.core.get_att("ServerlessScalingConfiguration.MaxCapacity")
+    }
+
+    /// `Fn::GetAtt` `ServerlessScalingConfiguration.MinCapacity`.
+    #[inline]
+    pub fn attr_serverless_scaling_configuration_min_capacity(&self) -> Val<f64> {
+        self.core.get_att("ServerlessScalingConfiguration.MinCapacity")
+    }
+
+    /// `Fn::GetAtt` `SnapshotIdentifier`.
+    #[inline]
+    pub fn attr_snapshot_identifier(&self) -> Val<String> {
+        self.core.get_att("SnapshotIdentifier")
+    }
+
+    /// `Fn::GetAtt` `SourceDBClusterIdentifier`.
+    #[inline]
+    pub fn attr_source_db_cluster_identifier(&self) -> Val<String> {
+        self.core.get_att("SourceDBClusterIdentifier")
+    }
+
+    /// `Fn::GetAtt` `StorageEncrypted`.
+    #[inline]
+    pub fn attr_storage_encrypted(&self) -> Val<bool> {
+        self.core.get_att("StorageEncrypted")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `UseLatestRestorableTime`.
+    #[inline]
+    pub fn attr_use_latest_restorable_time(&self) -> Val<bool> {
+        self.core.get_att("UseLatestRestorableTime")
+    }
+
+    /// `Fn::GetAtt` `VpcSecurityGroupIds`.
+    #[inline]
+    pub fn attr_vpc_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("VpcSecurityGroupIds")
     }
 }
 

@@ -2268,16 +2268,88 @@ impl DbInstance {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AdditionalStorageVolumes`.
+    #[inline]
+    pub fn attr_additional_storage_volumes(&self) -> Val<List<Json>> {
+        self.core.get_att_list("AdditionalStorageVolumes")
+    }
+
+    /// `Fn::GetAtt` `AllocatedStorage`.
+    #[inline]
+    pub fn attr_allocated_storage(&self) -> Val<String> {
+        self.core.get_att("AllocatedStorage")
+    }
+
+    /// `Fn::GetAtt` `AllowMajorVersionUpgrade`.
+    #[inline]
+    pub fn attr_allow_major_version_upgrade(&self) -> Val<bool> {
+        self.core.get_att("AllowMajorVersionUpgrade")
+    }
+
+    /// `Fn::GetAtt` `ApplyImmediately`.
+    #[inline]
+    pub fn attr_apply_immediately(&self) -> Val<bool> {
+        self.core.get_att("ApplyImmediately")
+    }
+
+    /// `Fn::GetAtt` `AssociatedRoles`.
+    #[inline]
+    pub fn attr_associated_roles(&self) -> Val<List<Json>> {
+        self.core.get_att_list("AssociatedRoles")
+    }
+
+    /// `Fn::GetAtt` `AutoMinorVersionUpgrade`.
+    #[inline]
+    pub fn attr_auto_minor_version_upgrade(&self) -> Val<bool> {
+        self.core.get_att("AutoMinorVersionUpgrade")
+    }
+
+    /// `Fn::GetAtt` `AutomaticBackupReplicationKmsKeyId`.
+    #[inline]
+    pub fn attr_automatic_backup_replication_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("AutomaticBackupReplicationKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `AutomaticBackupReplicationRegion`.
+    #[inline]
+    pub fn attr_automatic_backup_replication_region(&self) -> Val<String> {
+        self.core.get_att("AutomaticBackupReplicationRegion")
+    }
+
+    /// `Fn::GetAtt` `AutomaticBackupReplicationRetentionPeriod`.
+    #[inline]
+    pub fn attr_automatic_backup_replication_retention_period(&self) -> Val<i64> {
+        self.core.get_att("AutomaticBackupReplicationRetentionPeriod")
+    }
+
     /// `Fn::GetAtt` `AutomaticRestartTime`.
     #[inline]
     pub fn attr_automatic_restart_time(&self) -> Val<String> {
         self.core.get_att("AutomaticRestartTime")
     }
 
-    /// `Fn::GetAtt` `CertificateDetails`.
+    /// `Fn::GetAtt` `AvailabilityZone`.
     #[inline]
-    pub fn attr_certificate_details(&self) -> Val<Json> {
-        self.core.get_att("CertificateDetails")
+    pub fn attr_availability_zone(&self) -> Val<String> {
+        self.core.get_att("AvailabilityZone")
+    }
+
+    /// `Fn::GetAtt` `BackupRetentionPeriod`.
+    #[inline]
+    pub fn attr_backup_retention_period(&self) -> Val<i64> {
+        self.core.get_att("BackupRetentionPeriod")
+    }
+
+    /// `Fn::GetAtt` `BackupTarget`.
+    #[inline]
+    pub fn attr_backup_target(&self) -> Val<String> {
+        self.core.get_att("BackupTarget")
+    }
+
+    /// `Fn::GetAtt` `CACertificateIdentifier`.
+    #[inline]
+    pub fn attr_ca_certificate_identifier(&self) -> Val<String> {
+        self.core.get_att("CACertificateIdentifier")
     }
 
     /// `Fn::GetAtt` `CertificateDetails.CAIdentifier`.
@@ -2292,34 +2364,40 @@ impl DbInstance {
         self.core.get_att("CertificateDetails.ValidTill")
     }
 
-    /// `Fn::GetAtt` `Endpoint`.
+    /// `Fn::GetAtt` `CertificateRotationRestart`.
     #[inline]
-    pub fn attr_endpoint(&self) -> Val<Json> {
-        self.core.get_att("Endpoint")
+    pub fn attr_certificate_rotation_restart(&self) -> Val<bool> {
+        self.core.get_att("CertificateRotationRestart")
     }
 
-    /// `Fn::GetAtt` `Endpoint.Address`.
+    /// `Fn::GetAtt` `CharacterSetName`.
     #[inline]
-    pub fn attr_endpoint_address(&self) -> Val<String> {
-        self.core.get_att("Endpoint.Address")
+    pub fn attr_character_set_name(&self) -> Val<String> {
+        self.core.get_att("CharacterSetName")
     }
 
-    /// `Fn::GetAtt` `Endpoint.Port`.
+    /// `Fn::GetAtt` `CopyTagsToSnapshot`.
     #[inline]
-    pub fn attr_endpoint_port(&self) -> Val<String> {
-        self.core.get_att("Endpoint.Port")
+    pub fn attr_copy_tags_to_snapshot(&self) -> Val<bool> {
+        self.core.get_att("CopyTagsToSnapshot")
     }
 
-    /// `Fn::GetAtt` `Endpoint.HostedZoneId`.
+    /// `Fn::GetAtt` `CustomIAMInstanceProfile`.
     #[inline]
-    pub fn attr_endpoint_hosted_zone_id(&self) -> Val<String> {
-        self.core.get_att("Endpoint.HostedZoneId")
+    pub fn attr_custom_iam_instance_profile(&self) -> Val<String> {
+        self.core.get_att("CustomIAMInstanceProfile")
     }
 
-    /// `Fn::GetAtt` `DbiResourceId`.
+    /// `Fn::GetAtt` `DBClusterIdentifier`.
     #[inline]
-    pub fn attr_dbi_resource_id(&self) -> Val<String> {
-        self.core.get_att("DbiResourceId")
+    pub fn attr_db_cluster_identifier(&self) -> Val<String> {
+        self.core.get_att("DBClusterIdentifier")
+    }
+
+    /// `Fn::GetAtt` `DBClusterSnapshotIdentifier`.
+    #[inline]
+    pub fn attr_db_cluster_snapshot_identifier(&self) -> Val<String> {
+        self.core.get_att("DBClusterSnapshotIdentifier")
     }
 
     /// `Fn::GetAtt` `DBInstanceArn`.
@@ -2328,10 +2406,178 @@ impl DbInstance {
         self.core.get_att("DBInstanceArn")
     }
 
+    /// `Fn::GetAtt` `DBInstanceClass`.
+    #[inline]
+    pub fn attr_db_instance_class(&self) -> Val<String> {
+        self.core.get_att("DBInstanceClass")
+    }
+
+    /// `Fn::GetAtt` `DBInstanceIdentifier`.
+    #[inline]
+    pub fn attr_db_instance_identifier(&self) -> Val<String> {
+        self.core.get_att("DBInstanceIdentifier")
+    }
+
     /// `Fn::GetAtt` `DBInstanceStatus`.
     #[inline]
     pub fn attr_db_instance_status(&self) -> Val<String> {
         self.core.get_att("DBInstanceStatus")
+    }
+
+    /// `Fn::GetAtt` `DBName`.
+    #[inline]
+    pub fn attr_db_name(&self) -> Val<String> {
+        self.core.get_att("DBName")
+    }
+
+    /// `Fn::GetAtt` `DBParameterGroupName`.
+    #[inline]
+    pub fn attr_db_parameter_group_name(&self) -> Val<String> {
+        self.core.get_att("DBParameterGroupName")
+    }
+
+    /// `Fn::GetAtt` `DBSecurityGroups`.
+    #[inline]
+    pub fn attr_db_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("DBSecurityGroups")
+    }
+
+    /// `Fn::GetAtt` `DBSnapshotIdentifier`.
+    #[inline]
+    pub fn attr_db_snapshot_identifier(&self) -> Val<String> {
+        self.core.get_att("DBSnapshotIdentifier")
+    }
+
+    /// `Fn::GetAtt` `DBSubnetGroupName`.
+    #[inline]
+    pub fn attr_db_subnet_group_name(&self) -> Val<String> {
+        self.core.get_att("DBSubnetGroupName")
+    }
+
+    /// `Fn::GetAtt` `DBSystemId`.
+    #[inline]
+    pub fn attr_db_system_id(&self) -> Val<String> {
+        self.core.get_att("DBSystemId")
+    }
+
+    /// `Fn::GetAtt` `DatabaseInsightsMode`.
+    #[inline]
+    pub fn attr_database_insights_mode(&self) -> Val<String> {
+        self.core.get_att("DatabaseInsightsMode")
+    }
+
+    /// `Fn::GetAtt` `DbiResourceId`.
+    #[inline]
+    pub fn attr_dbi_resource_id(&self) -> Val<String> {
+        self.core.get_att("DbiResourceId")
+    }
+
+    /// `Fn::GetAtt` `DedicatedLogVolume`.
+    #[inline]
+    pub fn attr_dedicated_log_volume(&self) -> Val<bool> {
+        self.core.get_att("DedicatedLogVolume")
+    }
+
+    /// `Fn::GetAtt` `DeleteAutomatedBackups`.
+    #[inline]
+    pub fn attr_delete_automated_backups(&self) -> Val<bool> {
+        self.core.get_att("DeleteAutomatedBackups")
+    }
+
+    /// `Fn::GetAtt` `DeletionProtection`.
+    #[inline]
+    pub fn attr_deletion_protection(&self) -> Val<bool> {
+        self.core.get_att("DeletionProtection")
+    }
+
+    /// `Fn::GetAtt` `Domain`.
+    #[inline]
+    pub fn attr_domain(&self) -> Val<String> {
+        self.core.get_att("Domain")
+    }
+
+    /// `Fn::GetAtt` `DomainAuthSecretArn`.
+    #[inline]
+    pub fn attr_domain_auth_secret_arn(&self) -> Val<Arn> {
+        self.core.get_att("DomainAuthSecretArn")
+    }
+
+    /// `Fn::GetAtt` `DomainDnsIps`.
+    #[inline]
+    pub fn attr_domain_dns_ips(&self) -> Val<List<String>> {
+        self.core.get_att_list("DomainDnsIps")
+    }
+
+    /// `Fn::GetAtt` `DomainFqdn`.
+    #[inline]
+    pub fn attr_domain_fqdn(&self) -> Val<String> {
+        self.core.get_att("DomainFqdn")
+    }
+
+    /// `Fn::GetAtt` `DomainIAMRoleName`.
+    #[inline]
+    pub fn attr_domain_iam_role_name(&self) -> Val<String> {
+        self.core.get_att("DomainIAMRoleName")
+    }
+
+    /// `Fn::GetAtt` `DomainOu`.
+    #[inline]
+    pub fn attr_domain_ou(&self) -> Val<String> {
+        self.core.get_att("DomainOu")
+    }
+
+    /// `Fn::GetAtt` `EnableCloudwatchLogsExports`.
+    #[inline]
+    pub fn attr_enable_cloudwatch_logs_exports(&self) -> Val<List<String>> {
+        self.core.get_att_list("EnableCloudwatchLogsExports")
+    }
+
+    /// `Fn::GetAtt` `EnableIAMDatabaseAuthentication`.
+    #[inline]
+    pub fn attr_enable_iam_database_authentication(&self) -> Val<bool> {
+        self.core.get_att("EnableIAMDatabaseAuthentication")
+    }
+
+    /// `Fn::GetAtt` `EnablePerformanceInsights`.
+    #[inline]
+    pub fn attr_enable_performance_insights(&self) -> Val<bool> {
+        self.core.get_att("EnablePerformanceInsights")
+    }
+
+    /// `Fn::GetAtt` `Endpoint.Address`.
+    #[inline]
+    pub fn attr_endpoint_address(&self) -> Val<String> {
+        self.core.get_att("Endpoint.Address")
+    }
+
+    /// `Fn::GetAtt` `Endpoint.HostedZoneId`.
+    #[inline]
+    pub fn attr_endpoint_hosted_zone_id(&self) -> Val<String> {
+        self.core.get_att("Endpoint.HostedZoneId")
+    }
+
+    /// `Fn::GetAtt` `Endpoint.Port`.
+    #[inline]
+    pub fn attr_endpoint_port(&self) -> Val<String> {
+        self.core.get_att("Endpoint.Port")
+    }
+
+    /// `Fn::GetAtt` `Engine`.
+    #[inline]
+    pub fn attr_engine(&self) -> Val<String> {
+        self.core.get_att("Engine")
+    }
+
+    /// `Fn::GetAtt` `EngineLifecycleSupport`.
+    #[inline]
+    pub fn attr_engine_lifecycle_support(&self) -> Val<String> {
+        self.core.get_att("EngineLifecycleSupport")
+    }
+
+    /// `Fn::GetAtt` `EngineVersion`.
+    #[inline]
+    pub fn attr_engine_version(&self) -> Val<String> {
+        self.core.get_att("EngineVersion")
     }
 
     /// `Fn::GetAtt` `InstanceCreateTime`.
@@ -2340,10 +2586,22 @@ impl DbInstance {
         self.core.get_att("InstanceCreateTime")
     }
 
+    /// `Fn::GetAtt` `Iops`.
+    #[inline]
+    pub fn attr_iops(&self) -> Val<i64> {
+        self.core.get_att("Iops")
+    }
+
     /// `Fn::GetAtt` `IsStorageConfigUpgradeAvailable`.
     #[inline]
     pub fn attr_is_storage_config_upgrade_available(&self) -> Val<bool> {
         self.core.get_att("IsStorageConfigUpgradeAvailable")
+    }
+
+    /// `Fn::GetAtt` `KmsKeyId`.
+    #[inline]
+    pub fn attr_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsKeyId")
     }
 
     /// `Fn::GetAtt` `LatestRestorableTime`.
@@ -2352,10 +2610,10 @@ impl DbInstance {
         self.core.get_att("LatestRestorableTime")
     }
 
-    /// `Fn::GetAtt` `ListenerEndpoint`.
+    /// `Fn::GetAtt` `LicenseModel`.
     #[inline]
-    pub fn attr_listener_endpoint(&self) -> Val<Json> {
-        self.core.get_att("ListenerEndpoint")
+    pub fn attr_license_model(&self) -> Val<String> {
+        self.core.get_att("LicenseModel")
     }
 
     /// `Fn::GetAtt` `ListenerEndpoint.Address`.
@@ -2364,16 +2622,40 @@ impl DbInstance {
         self.core.get_att("ListenerEndpoint.Address")
     }
 
+    /// `Fn::GetAtt` `ListenerEndpoint.HostedZoneId`.
+    #[inline]
+    pub fn attr_listener_endpoint_hosted_zone_id(&self) -> Val<String> {
+        self.core.get_att("ListenerEndpoint.HostedZoneId")
+    }
+
     /// `Fn::GetAtt` `ListenerEndpoint.Port`.
     #[inline]
     pub fn attr_listener_endpoint_port(&self) -> Val<String> {
         self.core.get_att("ListenerEndpoint.Port")
     }
 
-    /// `Fn::GetAtt` `ListenerEndpoint.HostedZoneId`.
+    /// `Fn::GetAtt` `ManageMasterUserPassword`.
     #[inline]
-    pub fn attr_listener_endpoint_hosted_zone_id(&self) -> Val<String> {
-        self.core.get_att("ListenerEndpoint.HostedZoneId")
+    pub fn attr_manage_master_user_password(&self) -> Val<bool> {
+        self.core.get_att("ManageMasterUserPassword")
+    }
+
+    /// `Fn::GetAtt` `MasterUserAuthenticationType`.
+    #[inline]
+    pub fn attr_master_user_authentication_type(&self) -> Val<String> {
+        self.core.get_att("MasterUserAuthenticationType")
+    }
+
+    /// `Fn::GetAtt` `MasterUserPassword`.
+    #[inline]
+    pub fn attr_master_user_password(&self) -> Val<String> {
+        self.core.get_att("MasterUserPassword")
+    }
+
+    /// `Fn::GetAtt` `MasterUserSecret.KmsKeyId`.
+    #[inline]
+    pub fn attr_master_user_secret_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("MasterUserSecret.KmsKeyId")
     }
 
     /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
@@ -2382,10 +2664,106 @@ impl DbInstance {
         self.core.get_att("MasterUserSecret.SecretArn")
     }
 
+    /// `Fn::GetAtt` `MasterUsername`.
+    #[inline]
+    pub fn attr_master_username(&self) -> Val<String> {
+        self.core.get_att("MasterUsername")
+    }
+
+    /// `Fn::GetAtt` `MaxAllocatedStorage`.
+    #[inline]
+    pub fn attr_max_allocated_storage(&self) -> Val<i64> {
+        self.core.get_att("MaxAllocatedStorage")
+    }
+
+    /// `Fn::GetAtt` `MonitoringInterval`.
+    #[inline]
+    pub fn attr_monitoring_interval(&self) -> Val<i64> {
+        self.core.get_att("MonitoringInterval")
+    }
+
+    /// `Fn::GetAtt` `MonitoringRoleArn`.
+    #[inline]
+    pub fn attr_monitoring_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("MonitoringRoleArn")
+    }
+
+    /// `Fn::GetAtt` `MultiAZ`.
+    #[inline]
+    pub fn attr_multi_az(&self) -> Val<bool> {
+        self.core.get_att("MultiAZ")
+    }
+
+    /// `Fn::GetAtt` `NcharCharacterSetName`.
+    #[inline]
+    pub fn attr_nchar_character_set_name(&self) -> Val<String> {
+        self.core.get_att("NcharCharacterSetName")
+    }
+
+    /// `Fn::GetAtt` `NetworkType`.
+    #[inline]
+    pub fn attr_network_type(&self) -> Val<String> {
+        self.core.get_att("NetworkType")
+    }
+
+    /// `Fn::GetAtt` `OptionGroupName`.
+    #[inline]
+    pub fn attr_option_group_name(&self) -> Val<String> {
+        self.core.get_att("OptionGroupName")
+    }
+
     /// `Fn::GetAtt` `PercentProgress`.
     #[inline]
     pub fn attr_percent_progress(&self) -> Val<String> {
         self.core.get_att("PercentProgress")
+    }
+
+    /// `Fn::GetAtt` `PerformanceInsightsKMSKeyId`.
+    #[inline]
+    pub fn attr_performance_insights_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("PerformanceInsightsKMSKeyId")
+    }
+
+    /// `Fn::GetAtt` `PerformanceInsightsRetentionPeriod`.
+    #[inline]
+    pub fn attr_performance_insights_retention_period(&self) -> Val<i64> {
+        self.core.get_att("PerformanceInsightsRetentionPeriod")
+    }
+
+    /// `Fn::GetAtt` `Port`.
+    #[inline]
+    pub fn attr_port(&self) -> Val<String> {
+        self.core.get_att("Port")
+    }
+
+    /// `Fn::GetAtt` `PreferredBackupWindow`.
+    #[inline]
+    pub fn attr_preferred_backup_window(&self) -> Val<String> {
+        self.core.get_att("PreferredBackupWindow")
+    }
+
+    /// `Fn::GetAtt` `PreferredMaintenanceWindow`.
+    #[inline]
+    pub fn attr_preferred_maintenance_window(&self) -> Val<String> {
+        self.core.get_att("PreferredMaintenanceWindow")
+    }
+
+    /// `Fn::GetAtt` `ProcessorFeatures`.
+    #[inline]
+    pub fn attr_processor_features(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ProcessorFeatures")
+    }
+
+    /// `Fn::GetAtt` `PromotionTier`.
+    #[inline]
+    pub fn attr_promotion_tier(&self) -> Val<i64> {
+        self.core.get_att("PromotionTier")
+    }
+
+    /// `Fn::GetAtt` `PubliclyAccessible`.
+    #[inline]
+    pub fn attr_publicly_accessible(&self) -> Val<bool> {
+        self.core.get_att("PubliclyAccessible")
     }
 
     /// `Fn::GetAtt` `ReadReplicaDBClusterIdentifiers`.
@@ -2400,6 +2778,18 @@ impl DbInstance {
         self.core.get_att_list("ReadReplicaDBInstanceIdentifiers")
     }
 
+    /// `Fn::GetAtt` `ReplicaMode`.
+    #[inline]
+    pub fn attr_replica_mode(&self) -> Val<String> {
+        self.core.get_att("ReplicaMode")
+    }
+
+    /// `Fn::GetAtt` `RestoreTime`.
+    #[inline]
+    pub fn attr_restore_time(&self) -> Val<String> {
+        self.core.get_att("RestoreTime")
+    }
+
     /// `Fn::GetAtt` `ResumeFullAutomationModeTime`.
     #[inline]
     pub fn attr_resume_full_automation_mode_time(&self) -> Val<String> {
@@ -2412,10 +2802,52 @@ impl DbInstance {
         self.core.get_att("SecondaryAvailabilityZone")
     }
 
+    /// `Fn::GetAtt` `SourceDBClusterIdentifier`.
+    #[inline]
+    pub fn attr_source_db_cluster_identifier(&self) -> Val<String> {
+        self.core.get_att("SourceDBClusterIdentifier")
+    }
+
+    /// `Fn::GetAtt` `SourceDBInstanceAutomatedBackupsArn`.
+    #[inline]
+    pub fn attr_source_db_instance_automated_backups_arn(&self) -> Val<Arn> {
+        self.core.get_att("SourceDBInstanceAutomatedBackupsArn")
+    }
+
+    /// `Fn::GetAtt` `SourceDBInstanceIdentifier`.
+    #[inline]
+    pub fn attr_source_db_instance_identifier(&self) -> Val<String> {
+        self.core.get_att("SourceDBInstanceIdentifier")
+    }
+
+    /// `Fn::GetAtt` `SourceDbiResourceId`.
+    #[inline]
+    pub fn attr_source_dbi_resource_id(&self) -> Val<String> {
+        self.core.get_att("SourceDbiResourceId")
+    }
+
+    /// `Fn::GetAtt` `SourceRegion`.
+    #[inline]
+    pub fn attr_source_region(&self) -> Val<String> {
+        self.core.get_att("SourceRegion")
+    }
+
     /// `Fn::GetAtt` `StatusInfos`.
     #[inline]
     pub fn attr_status_infos(&self) -> Val<List<Json>> {
         self.core.get_att_list("StatusInfos")
+    }
+
+    /// `Fn::GetAtt` `StorageEncrypted`.
+    #[inline]
+    pub fn attr_storage_encrypted(&self) -> Val<bool> {
+        self.core.get_att("StorageEncrypted")
+    }
+
+    /// `Fn::GetAtt` `StorageOperationPercentProgress`.
+    #[inline]
+    pub fn attr_storage_operation_percent_progress(&self) -> Val<i64> {
+        self.core.get_att("StorageOperationPercentProgress")
     }
 
     /// `Fn::GetAtt` `StorageOperationStatus`.
@@ -2424,10 +2856,58 @@ impl DbInstance {
         self.core.get_att("StorageOperationStatus")
     }
 
-    /// `Fn::GetAtt` `StorageOperationPercentProgress`.
+    /// `Fn::GetAtt` `StorageThroughput`.
     #[inline]
-    pub fn attr_storage_operation_percent_progress(&self) -> Val<i64> {
-        self.core.get_att("StorageOperationPercentProgress")
+    pub fn attr_storage_throughput(&self) -> Val<i64> {
+        self.core.get_att("StorageThroughput")
+    }
+
+    /// `Fn::GetAtt` `StorageType`.
+    #[inline]
+    pub fn attr_storage_type(&self) -> Val<String> {
+        self.core.get_att("StorageType")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TdeCredentialArn`.
+    #[inline]
+    pub fn attr_tde_credential_arn(&self) -> Val<Arn> {
+        self.core.get_att("TdeCredentialArn")
+    }
+
+    /// `Fn::GetAtt` `TdeCredentialPassword`.
+    #[inline]
+    pub fn attr_tde_credential_password(&self) -> Val<String> {
+        self.core.get_att("TdeCredentialPassword")
+    }
+
+    /// `Fn::GetAtt` `Timezone`.
+    #[inline]
+    pub fn attr_timezone(&self) -> Val<String> {
+        self.core.get_att("Timezone")
+    }
+
+    /// `Fn::GetAtt` `UseDefaultProcessorFeatures`.
+    #[inline]
+    pub fn attr_use_default_processor_features(&self) -> Val<bool> {
+        self.core.get_att("UseDefaultProcessorFeatures")
+    }
+
+    /// `Fn::GetAtt` `UseLatestRestorableTime`.
+    #[inline]
+    pub fn attr_use_latest_restorable_time(&self) -> Val<bool> {
+        self.core.get_att("UseLatestRestorableTime")
+    }
+
+    /// `Fn::GetAtt` `VPCSecurityGroups`.
+    #[inline]
+    pub fn attr_vpc_security_groups(&self) -> Val<List<String>> {
+        self.core.get_att_list("VPCSecurityGroups")
     }
 }
 
@@ -2711,6 +3191,30 @@ impl DbParameterGroup {
     #[inline]
     pub fn attr_db_parameter_group_arn(&self) -> Val<Arn> {
         self.core.get_att("DBParameterGroupArn")
+    }
+
+    /// `Fn::GetAtt` `DBParameterGroupName`.
+    #[inline]
+    pub fn attr_db_parameter_group_name(&self) -> Val<String> {
+        self.core.get_att("DBParameterGroupName")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `Family`.
+    #[inline]
+    pub fn attr_family(&self) -> Val<String> {
+        self.core.get_att("Family")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 

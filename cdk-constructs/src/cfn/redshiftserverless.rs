@@ -557,28 +557,94 @@ impl Workgroup {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `Workgroup.WorkgroupId`.
+    /// `Fn::GetAtt` `BaseCapacity`.
     #[inline]
-    pub fn attr_workgroup_workgroup_id(&self) -> Val<String> {
-        self.core.get_att("Workgroup.WorkgroupId")
+    pub fn attr_base_capacity(&self) -> Val<i64> {
+        self.core.get_att("BaseCapacity")
     }
 
-    /// `Fn::GetAtt` `Workgroup.WorkgroupArn`.
+    /// `Fn::GetAtt` `ConfigParameters`.
     #[inline]
-    pub fn attr_workgroup_workgroup_arn(&self) -> Val<Arn> {
-        self.core.get_att("Workgroup.WorkgroupArn")
+    pub fn attr_config_parameters(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ConfigParameters")
     }
 
-    /// `Fn::GetAtt` `Workgroup.WorkgroupName`.
+    /// `Fn::GetAtt` `EnhancedVpcRouting`.
     #[inline]
-    pub fn attr_workgroup_workgroup_name(&self) -> Val<String> {
-        self.core.get_att("Workgroup.WorkgroupName")
+    pub fn attr_enhanced_vpc_routing(&self) -> Val<bool> {
+        self.core.get_att("EnhancedVpcRouting")
     }
 
-    /// `Fn::GetAtt` `Workgroup.NamespaceName`.
+    /// `Fn::GetAtt` `MaxCapacity`.
     #[inline]
-    pub fn attr_workgroup_namespace_name(&self) -> Val<String> {
-        self.core.get_att("Workgroup.NamespaceName")
+    pub fn attr_max_capacity(&self) -> Val<i64> {
+        self.core.get_att("MaxCapacity")
+    }
+
+    /// `Fn::GetAtt` `NamespaceName`.
+    #[inline]
+    pub fn attr_namespace_name(&self) -> Val<String> {
+        self.core.get_att("NamespaceName")
+    }
+
+    /// `Fn::GetAtt` `Port`.
+    #[inline]
+    pub fn attr_port(&self) -> Val<i64> {
+        self.core.get_att("Port")
+    }
+
+    /// `Fn::GetAtt` `PubliclyAccessible`.
+    #[inline]
+    pub fn attr_publicly_accessible(&self) -> Val<bool> {
+        self.core.get_att("PubliclyAccessible")
+    }
+
+    /// `Fn::GetAtt` `RecoveryPointId`.
+    #[inline]
+    pub fn attr_recovery_point_id(&self) -> Val<String> {
+        self.core.get_att("RecoveryPointId")
+    }
+
+    /// `Fn::GetAtt` `SecurityGroupIds`.
+    #[inline]
+    pub fn attr_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `SnapshotArn`.
+    #[inline]
+    pub fn attr_snapshot_arn(&self) -> Val<Arn> {
+        self.core.get_att("SnapshotArn")
+    }
+
+    /// `Fn::GetAtt` `SnapshotName`.
+    #[inline]
+    pub fn attr_snapshot_name(&self) -> Val<String> {
+        self.core.get_att("SnapshotName")
+    }
+
+    /// `Fn::GetAtt` `SnapshotOwnerAccount`.
+    #[inline]
+    pub fn attr_snapshot_owner_account(&self) -> Val<String> {
+        self.core.get_att("SnapshotOwnerAccount")
+    }
+
+    /// `Fn::GetAtt` `SubnetIds`.
+    #[inline]
+    pub fn attr_subnet_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("SubnetIds")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TrackName`.
+    #[inline]
+    pub fn attr_track_name(&self) -> Val<String> {
+        self.core.get_att("TrackName")
     }
 
     /// `Fn::GetAtt` `Workgroup.BaseCapacity`.
@@ -587,46 +653,16 @@ impl Workgroup {
         self.core.get_att("Workgroup.BaseCapacity")
     }
 
-    /// `Fn::GetAtt` `Workgroup.MaxCapacity`.
-    #[inline]
-    pub fn attr_workgroup_max_capacity(&self) -> Val<i64> {
-        self.core.get_att("Workgroup.MaxCapacity")
-    }
-
-    /// `Fn::GetAtt` `Workgroup.EnhancedVpcRouting`.
-    #[inline]
-    pub fn attr_workgroup_enhanced_vpc_routing(&self) -> Val<bool> {
-        self.core.get_att("Workgroup.EnhancedVpcRouting")
-    }
-
     /// `Fn::GetAtt` `Workgroup.ConfigParameters`.
     #[inline]
     pub fn attr_workgroup_config_parameters(&self) -> Val<List<Json>> {
         self.core.get_att_list("Workgroup.ConfigParameters")
     }
 
-    /// `Fn::GetAtt` `Workgroup.SecurityGroupIds`.
+    /// `Fn::GetAtt` `Workgroup.CreationDate`.
     #[inline]
-    pub fn attr_workgroup_security_group_ids(&self) -> Val<List<String>> {
-        self.core.get_att_list("Workgroup.SecurityGroupIds")
-    }
-
-    /// `Fn::GetAtt` `Workgroup.SubnetIds`.
-    #[inline]
-    pub fn attr_workgroup_subnet_ids(&self) -> Val<List<String>> {
-        self.core.get_att_list("Workgroup.SubnetIds")
-    }
-
-    /// `Fn::GetAtt` `Workgroup.TrackName`.
-    #[inline]
-    pub fn attr_workgroup_track_name(&self) -> Val<String> {
-        self.core.get_att("Workgroup.TrackName")
-    }
-
-    /// `Fn::GetAtt` `Workgroup.Status`.
-    #[inline]
-    pub fn attr_workgroup_status(&self) -> Val<String> {
-        self.core.get_att("Workgroup.Status")
+    pub fn attr_workgroup_creation_date(&self) -> Val<String> {
+        self.core.get_att("Workgroup.CreationDate")
     }
 
     /// `Fn::GetAtt` `Workgroup.Endpoint.Address`.
@@ -641,16 +677,94 @@ impl Workgroup {
         self.core.get_att("Workgroup.Endpoint.Port")
     }
 
+    /// `Fn::GetAtt` `Workgroup.Endpoint.VpcEndpoints`.
+    #[inline]
+    pub fn attr_workgroup_endpoint_vpc_endpoints(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Workgroup.Endpoint.VpcEndpoints")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.EnhancedVpcRouting`.
+    #[inline]
+    pub fn attr_workgroup_enhanced_vpc_routing(&self) -> Val<bool> {
+        self.core.get_att("Workgroup.EnhancedVpcRouting")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.MaxCapacity`.
+    #[inline]
+    pub fn attr_workgroup_max_capacity(&self) -> Val<i64> {
+        self.core.get_att("Workgroup.MaxCapacity")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.NamespaceName`.
+    #[inline]
+    pub fn attr_workgroup_namespace_name(&self) -> Val<String> {
+        self.core.get_att("Workgroup.NamespaceName")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.PricePerformanceTarget.Level`.
+    #[inline]
+    pub fn attr_workgroup_price_performance_target_level(&self) -> Val<i64> {
+        self.core.get_att("Workgroup.PricePerformanceTarget.Level")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.PricePerformanceTarget.Status`.
+    #[inline]
+    pub fn attr_workgroup_price_performance_target_status(&self) -> Val<String> {
+        self.core.get_att("Workgroup.PricePerformanceTarget.Status")
+    }
+
     /// `Fn::GetAtt` `Workgroup.PubliclyAccessible`.
     #[inline]
     pub fn attr_workgroup_publicly_accessible(&self) -> Val<bool> {
         self.core.get_att("Workgroup.PubliclyAccessible")
     }
 
-    /// `Fn::GetAtt` `Workgroup.CreationDate`.
+    /// `Fn::GetAtt` `Workgroup.SecurityGroupIds`.
     #[inline]
-    pub fn attr_workgroup_creation_date(&self) -> Val<String> {
-        self.core.get_att("Workgroup.CreationDate")
+    pub fn attr_workgroup_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("Workgroup.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.Status`.
+    #[inline]
+    pub fn attr_workgroup_status(&self) -> Val<String> {
+        self.core.get_att("Workgroup.Status")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.SubnetIds`.
+    #[inline]
+    pub fn attr_workgroup_subnet_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("Workgroup.SubnetIds")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.TrackName`.
+    #[inline]
+    pub fn attr_workgroup_track_name(&self) -> Val<String> {
+        self.core.get_att("Workgroup.TrackName")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.WorkgroupArn`.
+    #[inline]
+    pub fn attr_workgroup_workgroup_arn(&self) -> Val<Arn> {
+        self.core.get_att("Workgroup.WorkgroupArn")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.WorkgroupId`.
+    #[inline]
+    pub fn attr_workgroup_workgroup_id(&self) -> Val<String> {
+        self.core.get_att("Workgroup.WorkgroupId")
+    }
+
+    /// `Fn::GetAtt` `Workgroup.WorkgroupName`.
+    #[inline]
+    pub fn attr_workgroup_workgroup_name(&self) -> Val<String> {
+        self.core.get_att("Workgroup.WorkgroupName")
+    }
+
+    /// `Fn::GetAtt` `WorkgroupName`.
+    #[inline]
+    pub fn attr_workgroup_name(&self) -> Val<String> {
+        self.core.get_att("WorkgroupName")
     }
 }
 

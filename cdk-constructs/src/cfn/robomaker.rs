@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, TagFormat, Val};
-use cdk_core::kind::{Arn, List, Map};
+use cdk_core::kind::{Arn, Json, List, Map};
 
 /// `AWS::RoboMaker::Fleet`: AWS::RoboMaker::Fleet resource creates an AWS RoboMaker fleet. Fleets
 /// contain robots and can receive deployments.
@@ -204,6 +204,42 @@ impl RobotApplication {
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `CurrentRevisionId`.
+    #[inline]
+    pub fn attr_current_revision_id(&self) -> Val<String> {
+        self.core.get_att("CurrentRevisionId")
+    }
+
+    /// `Fn::GetAtt` `Environment`.
+    #[inline]
+    pub fn attr_environment(&self) -> Val<String> {
+        self.core.get_att("Environment")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RobotSoftwareSuite.Name`.
+    #[inline]
+    pub fn attr_robot_software_suite_name(&self) -> Val<String> {
+        self.core.get_att("RobotSoftwareSuite.Name")
+    }
+
+    /// `Fn::GetAtt` `RobotSoftwareSuite.Version`.
+    #[inline]
+    pub fn attr_robot_software_suite_version(&self) -> Val<String> {
+        self.core.get_att("RobotSoftwareSuite.Version")
+    }
+
+    /// `Fn::GetAtt` `Sources`.
+    #[inline]
+    pub fn attr_sources(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Sources")
     }
 }
 
@@ -431,6 +467,66 @@ impl SimulationApplication {
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `CurrentRevisionId`.
+    #[inline]
+    pub fn attr_current_revision_id(&self) -> Val<String> {
+        self.core.get_att("CurrentRevisionId")
+    }
+
+    /// `Fn::GetAtt` `Environment`.
+    #[inline]
+    pub fn attr_environment(&self) -> Val<String> {
+        self.core.get_att("Environment")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `RenderingEngine.Name`.
+    #[inline]
+    pub fn attr_rendering_engine_name(&self) -> Val<String> {
+        self.core.get_att("RenderingEngine.Name")
+    }
+
+    /// `Fn::GetAtt` `RenderingEngine.Version`.
+    #[inline]
+    pub fn attr_rendering_engine_version(&self) -> Val<String> {
+        self.core.get_att("RenderingEngine.Version")
+    }
+
+    /// `Fn::GetAtt` `RobotSoftwareSuite.Name`.
+    #[inline]
+    pub fn attr_robot_software_suite_name(&self) -> Val<String> {
+        self.core.get_att("RobotSoftwareSuite.Name")
+    }
+
+    /// `Fn::GetAtt` `RobotSoftwareSuite.Version`.
+    #[inline]
+    pub fn attr_robot_software_suite_version(&self) -> Val<String> {
+        self.core.get_att("RobotSoftwareSuite.Version")
+    }
+
+    /// `Fn::GetAtt` `SimulationSoftwareSuite.Name`.
+    #[inline]
+    pub fn attr_simulation_software_suite_name(&self) -> Val<String> {
+        self.core.get_att("SimulationSoftwareSuite.Name")
+    }
+
+    /// `Fn::GetAtt` `SimulationSoftwareSuite.Version`.
+    #[inline]
+    pub fn attr_simulation_software_suite_version(&self) -> Val<String> {
+        self.core.get_att("SimulationSoftwareSuite.Version")
+    }
+
+    /// `Fn::GetAtt` `Sources`.
+    #[inline]
+    pub fn attr_sources(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Sources")
     }
 }
 

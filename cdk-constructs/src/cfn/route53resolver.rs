@@ -19,7 +19,7 @@
 )]
 
 use cdk_core::{ResourceCore, Tag, TagFormat, Val};
-use cdk_core::kind::{Arn, List, VpcId};
+use cdk_core::kind::{Arn, Json, List, VpcId};
 
 /// `AWS::Route53Resolver::FirewallDomainList`: Resource schema for
 /// AWS::Route53Resolver::FirewallDomainList.
@@ -871,7 +871,7 @@ impl ResolverEndpoint {
     ///   outbound DNS queries: - INBOUND: allows DNS queries to your VPC from your network -
     ///   OUTBOUND: allows DNS queries from your VPC to your network - INBOUND_DELEGATION: allows
     ///   DNS queries to your VPC from your network with authoritative answers from private hosted
-    ///   zones
+    ///   zones Allowed values (any case): `inbound`, `inbound_delegation`, `outbound`.
     /// * `ip_addresses`: `IpAddresses`: The subnets and IP addresses in your VPC that DNS queries
     ///   originate from (for outbound endpoints) or that you forward DNS queries to (for inbound
     ///   endpoints). The subnet ID uniquely identifies a VPC.
@@ -935,7 +935,7 @@ impl ResolverEndpoint {
         self
     }
 
-    /// `ResolverEndpointType`: The Resolver endpoint IP address type.
+    /// `ResolverEndpointType`: The Resolver endpoint IP address type. Allowed values (any case): `dualstack`, `ipv4`, `ipv6`.
     pub fn resolver_endpoint_type(mut self, value: impl Into<Val<String>>) -> Self {
         self.core.set("ResolverEndpointType", value.into());
         self
@@ -969,6 +969,18 @@ impl ResolverEndpoint {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `Direction`.
+    #[inline]
+    pub fn attr_direction(&self) -> Val<String> {
+        self.core.get_att("Direction")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
     }
 
     /// `Fn::GetAtt` `Arn`.
@@ -1209,7 +1221,7 @@ impl ResolverRule {
     /// * `rule_type`: `RuleType`: When you want to forward DNS queries for specified domain name to
     ///   resolvers on your network, specify FORWARD. When you have a forwarding rule to forward DNS
     ///   queries for a domain to your network and you want Resolver to process queries for a
-    ///   subdomain of that domain, specify SYSTEM.
+    ///   subdomain of that domain, specify SYSTEM. Allowed values (any case): `delegate`, `forward`, `recursive`, `system`.
     pub fn new(rule_type: impl Into<Val<String>>) -> Self {
         let mut core = ResourceCore::new(Self::TYPE, TagFormat::List);
         core.set("RuleType", rule_type.into());
@@ -1268,10 +1280,52 @@ impl ResolverRule {
         self.core.get_att("Arn")
     }
 
+    /// `Fn::GetAtt` `DelegationRecord`.
+    #[inline]
+    pub fn attr_delegation_record(&self) -> Val<String> {
+        self.core.get_att("DelegationRecord")
+    }
+
+    /// `Fn::GetAtt` `DomainName`.
+    #[inline]
+    pub fn attr_domain_name(&self) -> Val<String> {
+        self.core.get_att("DomainName")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `ResolverEndpointId`.
+    #[inline]
+    pub fn attr_resolver_endpoint_id(&self) -> Val<String> {
+        self.core.get_att("ResolverEndpointId")
+    }
+
     /// `Fn::GetAtt` `ResolverRuleId`.
     #[inline]
     pub fn attr_resolver_rule_id(&self) -> Val<String> {
         self.core.get_att("ResolverRuleId")
+    }
+
+    /// `Fn::GetAtt` `RuleType`.
+    #[inline]
+    pub fn attr_rule_type(&self) -> Val<String> {
+        self.core.get_att("RuleType")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `TargetIps`.
+    #[inline]
+    pub fn attr_target_ips(&self) -> Val<List<Json>> {
+        self.core.get_att_list("TargetIps")
     }
 }
 
@@ -1314,7 +1368,8 @@ pub mod resolver_rule {
             self
         }
 
-        /// `Protocol`: The protocol that you want to use to forward DNS queries.
+        /// `Protocol`: The protocol that you want to use to forward DNS queries. Allowed values (any
+        /// case): `do53`, `doh`.
         pub fn protocol(mut self, value: impl Into<Val<String>>) -> Self {
             self.props.set("Protocol", value.into());
             self
@@ -1370,9 +1425,27 @@ impl ResolverRuleAssociation {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `ResolverRuleAssociationId`.
     #[inline]
     pub fn attr_resolver_rule_association_id(&self) -> Val<String> {
         self.core.get_att("ResolverRuleAssociationId")
+    }
+
+    /// `Fn::GetAtt` `ResolverRuleId`.
+    #[inline]
+    pub fn attr_resolver_rule_id(&self) -> Val<String> {
+        self.core.get_att("ResolverRuleId")
+    }
+
+    /// `Fn::GetAtt` `VPCId`.
+    #[inline]
+    pub fn attr_vpc_id(&self) -> Val<String> {
+        self.core.get_att("VPCId")
     }
 }

@@ -370,16 +370,70 @@ impl AccessPoint {
         self.core.get_att("Alias")
     }
 
+    /// `Fn::GetAtt` `Arn`.
+    #[inline]
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `Bucket`.
+    #[inline]
+    pub fn attr_bucket(&self) -> Val<String> {
+        self.core.get_att("Bucket")
+    }
+
+    /// `Fn::GetAtt` `BucketAccountId`.
+    #[inline]
+    pub fn attr_bucket_account_id(&self) -> Val<String> {
+        self.core.get_att("BucketAccountId")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `NetworkOrigin`.
     #[inline]
     pub fn attr_network_origin(&self) -> Val<String> {
         self.core.get_att("NetworkOrigin")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `PublicAccessBlockConfiguration.BlockPublicAcls`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_public_access_block_configuration_block_public_acls(&self) -> Val<bool> {
+        self.core.get_att("PublicAccessBlockConfiguration.BlockPublicAcls")
+    }
+
+    /// `Fn::GetAtt` `PublicAccessBlockConfiguration.BlockPublicPolicy`.
+    #[inline]
+    pub fn attr_public_access_block_configuration_block_public_policy(&self) -> Val<bool> {
+        self.core.get_att("PublicAccessBlockConfiguration.BlockPublicPolicy")
+    }
+
+    /// `Fn::GetAtt` `PublicAccessBlockConfiguration.IgnorePublicAcls`.
+    #[inline]
+    pub fn attr_public_access_block_configuration_ignore_public_acls(&self) -> Val<bool> {
+        self.core.get_att("PublicAccessBlockConfiguration.IgnorePublicAcls")
+    }
+
+    /// `Fn::GetAtt` `PublicAccessBlockConfiguration.RestrictPublicBuckets`.
+    #[inline]
+    pub fn attr_public_access_block_configuration_restrict_public_buckets(&self) -> Val<bool> {
+        self.core.get_att("PublicAccessBlockConfiguration.RestrictPublicBuckets")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `VpcConfiguration.VpcId`.
+    #[inline]
+    pub fn attr_vpc_configuration_vpc_id(&self) -> Val<String> {
+        self.core.get_att("VpcConfiguration.VpcId")
     }
 }
 

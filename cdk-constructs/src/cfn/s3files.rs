@@ -287,12 +287,6 @@ impl FileSystem {
         self.core.get_att("FileSystemId")
     }
 
-    /// `Fn::GetAtt` `CreationTime`.
-    #[inline]
-    pub fn attr_creation_time_2(&self) -> Val<String> {
-        self.core.get_att("CreationTime")
-    }
-
     /// `Fn::GetAtt` `Status`.
     #[inline]
     pub fn attr_status(&self) -> Val<String> {

@@ -5452,6 +5452,12 @@ impl CodeRepository {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `CodeRepositoryName`.
+    #[inline]
+    pub fn attr_code_repository_name(&self) -> Val<String> {
+        self.core.get_att("CodeRepositoryName")
+    }
+
     /// `Fn::GetAtt` `CodeRepositoryArn`.
     #[inline]
     pub fn attr_code_repository_arn(&self) -> Val<Arn> {
@@ -6755,10 +6761,226 @@ impl DataQualityJobDefinition {
         self.core.get_att("CreationTime")
     }
 
+    /// `Fn::GetAtt` `DataQualityAppSpecification.ContainerArguments`.
+    #[inline]
+    pub fn attr_data_quality_app_specification_container_arguments(&self) -> Val<List<String>> {
+        self.core.get_att_list("DataQualityAppSpecification.ContainerArguments")
+    }
+
+    /// `Fn::GetAtt` `DataQualityAppSpecification.ContainerEntrypoint`.
+    #[inline]
+    pub fn attr_data_quality_app_specification_container_entrypoint(&self) -> Val<List<String>> {
+        self.core.get_att_list("DataQualityAppSpecification.ContainerEntrypoint")
+    }
+
+    /// `Fn::GetAtt` `DataQualityAppSpecification.ImageUri`.
+    #[inline]
+    pub fn attr_data_quality_app_specification_image_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityAppSpecification.ImageUri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityAppSpecification.PostAnalyticsProcessorSourceUri`.
+    #[inline]
+    pub fn attr_data_quality_app_specification_post_analytics_processor_source_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityAppSpecification.PostAnalyticsProcessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityAppSpecification.RecordPreprocessorSourceUri`.
+    #[inline]
+    pub fn attr_data_quality_app_specification_record_preprocessor_source_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityAppSpecification.RecordPreprocessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityBaselineConfig.BaseliningJobName`.
+    #[inline]
+    pub fn attr_data_quality_baseline_config_baselining_job_name(&self) -> Val<String> {
+        self.core.get_att("DataQualityBaselineConfig.BaseliningJobName")
+    }
+
+    /// `Fn::GetAtt` `DataQualityBaselineConfig.ConstraintsResource.S3Uri`.
+    #[inline]
+    pub fn attr_data_quality_baseline_config_constraints_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityBaselineConfig.ConstraintsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityBaselineConfig.StatisticsResource.S3Uri`.
+    #[inline]
+    pub fn attr_data_quality_baseline_config_statistics_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityBaselineConfig.StatisticsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_data_captured_destination_s3_uri(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.DatasetFormat.Csv.Header`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_dataset_format_csv_header(&self) -> Val<bool> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.DatasetFormat.Csv.Header")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.DatasetFormat.Json.Line`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_dataset_format_json_line(&self) -> Val<bool> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.DatasetFormat.Json.Line")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.DatasetFormat.Parquet`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_dataset_format_parquet(&self) -> Val<bool> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.DatasetFormat.Parquet")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.ExcludeFeaturesAttribute`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_exclude_features_attribute(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.ExcludeFeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.LocalPath`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_local_path(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.BatchTransformInput.S3InputMode`.
+    #[inline]
+    pub fn attr_data_quality_job_input_batch_transform_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.BatchTransformInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.EndpointInput.EndpointName`.
+    #[inline]
+    pub fn attr_data_quality_job_input_endpoint_input_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.EndpointInput.EndpointName")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.EndpointInput.ExcludeFeaturesAttribute`.
+    #[inline]
+    pub fn attr_data_quality_job_input_endpoint_input_exclude_features_attribute(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.EndpointInput.ExcludeFeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.EndpointInput.LocalPath`.
+    #[inline]
+    pub fn attr_data_quality_job_input_endpoint_input_local_path(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.EndpointInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.EndpointInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_data_quality_job_input_endpoint_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.EndpointInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobInput.EndpointInput.S3InputMode`.
+    #[inline]
+    pub fn attr_data_quality_job_input_endpoint_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobInput.EndpointInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobOutputConfig.KmsKeyId`.
+    #[inline]
+    pub fn attr_data_quality_job_output_config_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("DataQualityJobOutputConfig.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `DataQualityJobOutputConfig.MonitoringOutputs`.
+    #[inline]
+    pub fn attr_data_quality_job_output_config_monitoring_outputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("DataQualityJobOutputConfig.MonitoringOutputs")
+    }
+
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
     /// `Fn::GetAtt` `JobDefinitionArn`.
     #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<Arn> {
         self.core.get_att("JobDefinitionArn")
+    }
+
+    /// `Fn::GetAtt` `JobDefinitionName`.
+    #[inline]
+    pub fn attr_job_definition_name(&self) -> Val<String> {
+        self.core.get_att("JobDefinitionName")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceCount`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_count(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceType`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_type(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeKmsKeyId`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeSizeInGB`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_size_in_gb(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeSizeInGB")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableInterContainerTrafficEncryption`.
+    #[inline]
+    pub fn attr_network_config_enable_inter_container_traffic_encryption(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableInterContainerTrafficEncryption")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableNetworkIsolation`.
+    #[inline]
+    pub fn attr_network_config_enable_network_isolation(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableNetworkIsolation")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.Subnets`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.Subnets")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `StoppingCondition.MaxRuntimeInSeconds`.
+    #[inline]
+    pub fn attr_stopping_condition_max_runtime_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("StoppingCondition.MaxRuntimeInSeconds")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -9665,6 +9887,12 @@ impl Endpoint {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
     /// `Fn::GetAtt` `EndpointArn`.
     #[inline]
     pub fn attr_endpoint_arn(&self) -> Val<Arn> {
@@ -10035,6 +10263,12 @@ impl EndpointConfig {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `EndpointConfigName`.
+    #[inline]
+    pub fn attr_endpoint_config_name(&self) -> Val<String> {
+        self.core.get_att("EndpointConfigName")
     }
 
     /// `Fn::GetAtt` `EndpointConfigArn`.
@@ -15369,6 +15603,12 @@ impl Model {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ModelName`.
+    #[inline]
+    pub fn attr_model_name(&self) -> Val<String> {
+        self.core.get_att("ModelName")
+    }
+
     /// `Fn::GetAtt` `ModelArn`.
     #[inline]
     pub fn attr_model_arn(&self) -> Val<Arn> {
@@ -15886,10 +16126,268 @@ impl ModelBiasJobDefinition {
         self.core.get_att("CreationTime")
     }
 
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
     /// `Fn::GetAtt` `JobDefinitionArn`.
     #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<Arn> {
         self.core.get_att("JobDefinitionArn")
+    }
+
+    /// `Fn::GetAtt` `JobDefinitionName`.
+    #[inline]
+    pub fn attr_job_definition_name(&self) -> Val<String> {
+        self.core.get_att("JobDefinitionName")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceCount`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_count(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceType`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_type(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeKmsKeyId`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeSizeInGB`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_size_in_gb(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeSizeInGB")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasAppSpecification.ConfigUri`.
+    #[inline]
+    pub fn attr_model_bias_app_specification_config_uri(&self) -> Val<String> {
+        self.core.get_att("ModelBiasAppSpecification.ConfigUri")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasAppSpecification.ImageUri`.
+    #[inline]
+    pub fn attr_model_bias_app_specification_image_uri(&self) -> Val<String> {
+        self.core.get_att("ModelBiasAppSpecification.ImageUri")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasBaselineConfig.BaseliningJobName`.
+    #[inline]
+    pub fn attr_model_bias_baseline_config_baselining_job_name(&self) -> Val<String> {
+        self.core.get_att("ModelBiasBaselineConfig.BaseliningJobName")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasBaselineConfig.ConstraintsResource.S3Uri`.
+    #[inline]
+    pub fn attr_model_bias_baseline_config_constraints_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelBiasBaselineConfig.ConstraintsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.DataCapturedDestinationS3Uri`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_data_captured_destination_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.DataCapturedDestinationS3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.DatasetFormat.Csv.Header`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_dataset_format_csv_header(&self) -> Val<bool> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.DatasetFormat.Csv.Header")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.DatasetFormat.Json.Line`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_dataset_format_json_line(&self) -> Val<bool> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.DatasetFormat.Json.Line")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.DatasetFormat.Parquet`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_dataset_format_parquet(&self) -> Val<bool> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.DatasetFormat.Parquet")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.EndTimeOffset`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_end_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.EndTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.FeaturesAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_features_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.FeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.ProbabilityThresholdAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_probability_threshold_attribute(&self) -> Val<f64> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.ProbabilityThresholdAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.BatchTransformInput.StartTimeOffset`.
+    #[inline]
+    pub fn attr_model_bias_job_input_batch_transform_input_start_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.BatchTransformInput.StartTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.EndTimeOffset`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_end_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.EndTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.EndpointName`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.EndpointName")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.FeaturesAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_features_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.FeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.ProbabilityThresholdAttribute`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_probability_threshold_attribute(&self) -> Val<f64> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.ProbabilityThresholdAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.EndpointInput.StartTimeOffset`.
+    #[inline]
+    pub fn attr_model_bias_job_input_endpoint_input_start_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.EndpointInput.StartTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobInput.GroundTruthS3Input.S3Uri`.
+    #[inline]
+    pub fn attr_model_bias_job_input_ground_truth_s3_input_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobInput.GroundTruthS3Input.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobOutputConfig.KmsKeyId`.
+    #[inline]
+    pub fn attr_model_bias_job_output_config_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("ModelBiasJobOutputConfig.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `ModelBiasJobOutputConfig.MonitoringOutputs`.
+    #[inline]
+    pub fn attr_model_bias_job_output_config_monitoring_outputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ModelBiasJobOutputConfig.MonitoringOutputs")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableInterContainerTrafficEncryption`.
+    #[inline]
+    pub fn attr_network_config_enable_inter_container_traffic_encryption(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableInterContainerTrafficEncryption")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableNetworkIsolation`.
+    #[inline]
+    pub fn attr_network_config_enable_network_isolation(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableNetworkIsolation")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.Subnets`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.Subnets")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `StoppingCondition.MaxRuntimeInSeconds`.
+    #[inline]
+    pub fn attr_stopping_condition_max_runtime_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("StoppingCondition.MaxRuntimeInSeconds")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -17767,10 +18265,226 @@ impl ModelExplainabilityJobDefinition {
         self.core.get_att("CreationTime")
     }
 
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
     /// `Fn::GetAtt` `JobDefinitionArn`.
     #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<Arn> {
         self.core.get_att("JobDefinitionArn")
+    }
+
+    /// `Fn::GetAtt` `JobDefinitionName`.
+    #[inline]
+    pub fn attr_job_definition_name(&self) -> Val<String> {
+        self.core.get_att("JobDefinitionName")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceCount`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_count(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceType`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_type(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeKmsKeyId`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeSizeInGB`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_size_in_gb(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeSizeInGB")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityAppSpecification.ConfigUri`.
+    #[inline]
+    pub fn attr_model_explainability_app_specification_config_uri(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityAppSpecification.ConfigUri")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityAppSpecification.ImageUri`.
+    #[inline]
+    pub fn attr_model_explainability_app_specification_image_uri(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityAppSpecification.ImageUri")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityBaselineConfig.BaseliningJobName`.
+    #[inline]
+    pub fn attr_model_explainability_baseline_config_baselining_job_name(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityBaselineConfig.BaseliningJobName")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityBaselineConfig.ConstraintsResource.S3Uri`.
+    #[inline]
+    pub fn attr_model_explainability_baseline_config_constraints_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityBaselineConfig.ConstraintsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_data_captured_destination_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Csv.Header`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_dataset_format_csv_header(&self) -> Val<bool> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Csv.Header")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Json.Line`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_dataset_format_json_line(&self) -> Val<bool> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Json.Line")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Parquet`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_dataset_format_parquet(&self) -> Val<bool> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.DatasetFormat.Parquet")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.FeaturesAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_features_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.FeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.BatchTransformInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_batch_transform_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.BatchTransformInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.EndpointName`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.EndpointName")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.FeaturesAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_features_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.FeaturesAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobInput.EndpointInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_explainability_job_input_endpoint_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobInput.EndpointInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobOutputConfig.KmsKeyId`.
+    #[inline]
+    pub fn attr_model_explainability_job_output_config_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("ModelExplainabilityJobOutputConfig.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `ModelExplainabilityJobOutputConfig.MonitoringOutputs`.
+    #[inline]
+    pub fn attr_model_explainability_job_output_config_monitoring_outputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ModelExplainabilityJobOutputConfig.MonitoringOutputs")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableInterContainerTrafficEncryption`.
+    #[inline]
+    pub fn attr_network_config_enable_inter_container_traffic_encryption(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableInterContainerTrafficEncryption")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableNetworkIsolation`.
+    #[inline]
+    pub fn attr_network_config_enable_network_isolation(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableNetworkIsolation")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.Subnets`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.Subnets")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `StoppingCondition.MaxRuntimeInSeconds`.
+    #[inline]
+    pub fn attr_stopping_condition_max_runtime_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("StoppingCondition.MaxRuntimeInSeconds")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -20026,10 +20740,280 @@ impl ModelQualityJobDefinition {
         self.core.get_att("CreationTime")
     }
 
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
     /// `Fn::GetAtt` `JobDefinitionArn`.
     #[inline]
     pub fn attr_job_definition_arn(&self) -> Val<Arn> {
         self.core.get_att("JobDefinitionArn")
+    }
+
+    /// `Fn::GetAtt` `JobDefinitionName`.
+    #[inline]
+    pub fn attr_job_definition_name(&self) -> Val<String> {
+        self.core.get_att("JobDefinitionName")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceCount`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_count(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.InstanceType`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_instance_type(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeKmsKeyId`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `JobResources.ClusterConfig.VolumeSizeInGB`.
+    #[inline]
+    pub fn attr_job_resources_cluster_config_volume_size_in_gb(&self) -> Val<i64> {
+        self.core.get_att("JobResources.ClusterConfig.VolumeSizeInGB")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.ContainerArguments`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_container_arguments(&self) -> Val<List<String>> {
+        self.core.get_att_list("ModelQualityAppSpecification.ContainerArguments")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.ContainerEntrypoint`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_container_entrypoint(&self) -> Val<List<String>> {
+        self.core.get_att_list("ModelQualityAppSpecification.ContainerEntrypoint")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.ImageUri`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_image_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityAppSpecification.ImageUri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.PostAnalyticsProcessorSourceUri`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_post_analytics_processor_source_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityAppSpecification.PostAnalyticsProcessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.ProblemType`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_problem_type(&self) -> Val<String> {
+        self.core.get_att("ModelQualityAppSpecification.ProblemType")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityAppSpecification.RecordPreprocessorSourceUri`.
+    #[inline]
+    pub fn attr_model_quality_app_specification_record_preprocessor_source_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityAppSpecification.RecordPreprocessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityBaselineConfig.BaseliningJobName`.
+    #[inline]
+    pub fn attr_model_quality_baseline_config_baselining_job_name(&self) -> Val<String> {
+        self.core.get_att("ModelQualityBaselineConfig.BaseliningJobName")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityBaselineConfig.ConstraintsResource.S3Uri`.
+    #[inline]
+    pub fn attr_model_quality_baseline_config_constraints_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityBaselineConfig.ConstraintsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_data_captured_destination_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.DataCapturedDestinationS3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.DatasetFormat.Csv.Header`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_dataset_format_csv_header(&self) -> Val<bool> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.DatasetFormat.Csv.Header")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.DatasetFormat.Json.Line`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_dataset_format_json_line(&self) -> Val<bool> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.DatasetFormat.Json.Line")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.DatasetFormat.Parquet`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_dataset_format_parquet(&self) -> Val<bool> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.DatasetFormat.Parquet")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.EndTimeOffset`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_end_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.EndTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.ProbabilityThresholdAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_probability_threshold_attribute(&self) -> Val<f64> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.ProbabilityThresholdAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.BatchTransformInput.StartTimeOffset`.
+    #[inline]
+    pub fn attr_model_quality_job_input_batch_transform_input_start_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.BatchTransformInput.StartTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.EndTimeOffset`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_end_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.EndTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.EndpointName`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.EndpointName")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.InferenceAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_inference_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.InferenceAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.LocalPath`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_local_path(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.LocalPath")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.ProbabilityAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_probability_attribute(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.ProbabilityAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.ProbabilityThresholdAttribute`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_probability_threshold_attribute(&self) -> Val<f64> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.ProbabilityThresholdAttribute")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.S3DataDistributionType`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_s3_data_distribution_type(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.S3DataDistributionType")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.S3InputMode`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_s3_input_mode(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.S3InputMode")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.EndpointInput.StartTimeOffset`.
+    #[inline]
+    pub fn attr_model_quality_job_input_endpoint_input_start_time_offset(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.EndpointInput.StartTimeOffset")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobInput.GroundTruthS3Input.S3Uri`.
+    #[inline]
+    pub fn attr_model_quality_job_input_ground_truth_s3_input_s3_uri(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobInput.GroundTruthS3Input.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobOutputConfig.KmsKeyId`.
+    #[inline]
+    pub fn attr_model_quality_job_output_config_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("ModelQualityJobOutputConfig.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `ModelQualityJobOutputConfig.MonitoringOutputs`.
+    #[inline]
+    pub fn attr_model_quality_job_output_config_monitoring_outputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("ModelQualityJobOutputConfig.MonitoringOutputs")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableInterContainerTrafficEncryption`.
+    #[inline]
+    pub fn attr_network_config_enable_inter_container_traffic_encryption(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableInterContainerTrafficEncryption")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.EnableNetworkIsolation`.
+    #[inline]
+    pub fn attr_network_config_enable_network_isolation(&self) -> Val<bool> {
+        self.core.get_att("NetworkConfig.EnableNetworkIsolation")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `NetworkConfig.VpcConfig.Subnets`.
+    #[inline]
+    pub fn attr_network_config_vpc_config_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("NetworkConfig.VpcConfig.Subnets")
+    }
+
+    /// `Fn::GetAtt` `RoleArn`.
+    #[inline]
+    pub fn attr_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("RoleArn")
+    }
+
+    /// `Fn::GetAtt` `StoppingCondition.MaxRuntimeInSeconds`.
+    #[inline]
+    pub fn attr_stopping_condition_max_runtime_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("StoppingCondition.MaxRuntimeInSeconds")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -20799,22 +21783,250 @@ impl MonitoringSchedule {
         self.core.ref_()
     }
 
-    /// `Fn::GetAtt` `MonitoringScheduleArn`.
-    #[inline]
-    pub fn attr_monitoring_schedule_arn(&self) -> Val<Arn> {
-        self.core.get_att("MonitoringScheduleArn")
-    }
-
     /// `Fn::GetAtt` `CreationTime`.
     #[inline]
     pub fn attr_creation_time(&self) -> Val<String> {
         self.core.get_att("CreationTime")
     }
 
+    /// `Fn::GetAtt` `EndpointName`.
+    #[inline]
+    pub fn attr_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("EndpointName")
+    }
+
+    /// `Fn::GetAtt` `FailureReason`.
+    #[inline]
+    pub fn attr_failure_reason(&self) -> Val<String> {
+        self.core.get_att("FailureReason")
+    }
+
     /// `Fn::GetAtt` `LastModifiedTime`.
     #[inline]
     pub fn attr_last_modified_time(&self) -> Val<String> {
         self.core.get_att("LastModifiedTime")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.CreationTime`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_creation_time(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.CreationTime")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.EndpointName`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_endpoint_name(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.EndpointName")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.FailureReason`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_failure_reason(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.FailureReason")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.LastModifiedTime`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_last_modified_time(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.LastModifiedTime")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.MonitoringExecutionStatus`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_monitoring_execution_status(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.MonitoringExecutionStatus")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.MonitoringScheduleName`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_monitoring_schedule_name(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.MonitoringScheduleName")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.ProcessingJobArn`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_processing_job_arn(&self) -> Val<Arn> {
+        self.core.get_att("LastMonitoringExecutionSummary.ProcessingJobArn")
+    }
+
+    /// `Fn::GetAtt` `LastMonitoringExecutionSummary.ScheduledTime`.
+    #[inline]
+    pub fn attr_last_monitoring_execution_summary_scheduled_time(&self) -> Val<String> {
+        self.core.get_att("LastMonitoringExecutionSummary.ScheduledTime")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleArn`.
+    #[inline]
+    pub fn attr_monitoring_schedule_arn(&self) -> Val<Arn> {
+        self.core.get_att("MonitoringScheduleArn")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.BaselineConfig.ConstraintsResource.S3Uri`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_baseline_config_constraints_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.BaselineConfig.ConstraintsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.BaselineConfig.StatisticsResource.S3Uri`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_baseline_config_statistics_resource_s3_uri(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.BaselineConfig.StatisticsResource.S3Uri")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ContainerArguments`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_app_specification_container_arguments(&self) -> Val<List<String>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ContainerArguments")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ContainerEntrypoint`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_app_specification_container_entrypoint(&self) -> Val<List<String>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ContainerEntrypoint")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ImageUri`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_app_specification_image_uri(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.ImageUri")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.PostAnalyticsProcessorSourceUri`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_app_specification_post_analytics_processor_source_uri(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.PostAnalyticsProcessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.RecordPreprocessorSourceUri`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_app_specification_record_preprocessor_source_uri(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringAppSpecification.RecordPreprocessorSourceUri")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringInputs`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_inputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringInputs")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_output_config_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.MonitoringOutputs`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_output_config_monitoring_outputs(&self) -> Val<List<Json>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.MonitoringOutputs")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.InstanceCount`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_resources_cluster_config_instance_count(&self) -> Val<i64> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.InstanceCount")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.InstanceType`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_resources_cluster_config_instance_type(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.InstanceType")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_resources_cluster_config_volume_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeKmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeSizeInGB`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_monitoring_resources_cluster_config_volume_size_in_gb(&self) -> Val<i64> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources.ClusterConfig.VolumeSizeInGB")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableInterContainerTrafficEncryption`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_network_config_enable_inter_container_traffic_encryption(&self) -> Val<bool> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableInterContainerTrafficEncryption")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_network_config_enable_network_isolation(&self) -> Val<bool> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.EnableNetworkIsolation")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.SecurityGroupIds`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_network_config_vpc_config_security_group_ids(&self) -> Val<List<String>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.SecurityGroupIds")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.Subnets`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_network_config_vpc_config_subnets(&self) -> Val<List<String>> {
+        self.core.get_att_list("MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig.VpcConfig.Subnets")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.RoleArn`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_role_arn(&self) -> Val<Arn> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.RoleArn")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.StoppingCondition.MaxRuntimeInSeconds`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_stopping_condition_max_runtime_in_seconds(&self) -> Val<i64> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinition.StoppingCondition.MaxRuntimeInSeconds")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinitionName`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_job_definition_name(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringJobDefinitionName")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringType`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_monitoring_type(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.MonitoringType")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.ScheduleConfig.DataAnalysisEndTime`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_schedule_config_data_analysis_end_time(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.ScheduleConfig.DataAnalysisEndTime")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.ScheduleConfig.DataAnalysisStartTime`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_schedule_config_data_analysis_start_time(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.ScheduleConfig.DataAnalysisStartTime")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression`.
+    #[inline]
+    pub fn attr_monitoring_schedule_config_schedule_config_schedule_expression(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleConfig.ScheduleConfig.ScheduleExpression")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleName`.
+    #[inline]
+    pub fn attr_monitoring_schedule_name(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleName")
+    }
+
+    /// `Fn::GetAtt` `MonitoringScheduleStatus`.
+    #[inline]
+    pub fn attr_monitoring_schedule_status(&self) -> Val<String> {
+        self.core.get_att("MonitoringScheduleStatus")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
     }
 }
 
@@ -21849,6 +23061,12 @@ impl NotebookInstance {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `NotebookInstanceName`.
+    #[inline]
+    pub fn attr_notebook_instance_name(&self) -> Val<String> {
+        self.core.get_att("NotebookInstanceName")
+    }
+
     /// `Fn::GetAtt` `NotebookInstanceArn`.
     #[inline]
     pub fn attr_notebook_instance_arn(&self) -> Val<Arn> {
@@ -22567,6 +23785,12 @@ impl NotebookInstanceLifecycleConfig {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `NotebookInstanceLifecycleConfigName`.
+    #[inline]
+    pub fn attr_notebook_instance_lifecycle_config_name(&self) -> Val<String> {
+        self.core.get_att("NotebookInstanceLifecycleConfigName")
     }
 
     /// `Fn::GetAtt` `NotebookInstanceLifecycleConfigArn`.
@@ -27402,6 +28626,12 @@ impl Workteam {
     #[inline]
     pub fn ref_(&self) -> Val<String> {
         self.core.ref_()
+    }
+
+    /// `Fn::GetAtt` `WorkteamName`.
+    #[inline]
+    pub fn attr_workteam_name(&self) -> Val<String> {
+        self.core.get_att("WorkteamName")
     }
 
     /// `Fn::GetAtt` `WorkteamArn`.

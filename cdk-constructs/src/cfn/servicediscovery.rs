@@ -475,6 +475,12 @@ impl Service {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
     /// `Fn::GetAtt` `Id`.
     #[inline]
     pub fn attr_id(&self) -> Val<String> {

@@ -265,10 +265,82 @@ impl Topic {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ContentBasedDeduplication`.
+    #[inline]
+    pub fn attr_content_based_deduplication(&self) -> Val<bool> {
+        self.core.get_att("ContentBasedDeduplication")
+    }
+
+    /// `Fn::GetAtt` `DeliveryStatusLogging`.
+    #[inline]
+    pub fn attr_delivery_status_logging(&self) -> Val<List<Json>> {
+        self.core.get_att_list("DeliveryStatusLogging")
+    }
+
+    /// `Fn::GetAtt` `DisplayName`.
+    #[inline]
+    pub fn attr_display_name(&self) -> Val<String> {
+        self.core.get_att("DisplayName")
+    }
+
+    /// `Fn::GetAtt` `FifoThroughputScope`.
+    #[inline]
+    pub fn attr_fifo_throughput_scope(&self) -> Val<String> {
+        self.core.get_att("FifoThroughputScope")
+    }
+
+    /// `Fn::GetAtt` `FifoTopic`.
+    #[inline]
+    pub fn attr_fifo_topic(&self) -> Val<bool> {
+        self.core.get_att("FifoTopic")
+    }
+
+    /// `Fn::GetAtt` `KmsMasterKeyId`.
+    #[inline]
+    pub fn attr_kms_master_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsMasterKeyId")
+    }
+
+    /// `Fn::GetAtt` `MaximumMessageSize`.
+    #[inline]
+    pub fn attr_maximum_message_size(&self) -> Val<i64> {
+        self.core.get_att("MaximumMessageSize")
+    }
+
+    /// `Fn::GetAtt` `SignatureVersion`.
+    #[inline]
+    pub fn attr_signature_version(&self) -> Val<String> {
+        self.core.get_att("SignatureVersion")
+    }
+
+    /// `Fn::GetAtt` `Subscription`.
+    #[inline]
+    pub fn attr_subscription(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Subscription")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
     /// `Fn::GetAtt` `TopicArn`.
     #[inline]
     pub fn attr_topic_arn(&self) -> Val<Arn> {
         self.core.get_att("TopicArn")
+    }
+
+    /// `Fn::GetAtt` `TopicName`.
+    #[inline]
+    pub fn attr_topic_name(&self) -> Val<String> {
+        self.core.get_att("TopicName")
+    }
+
+    /// `Fn::GetAtt` `TracingConfig`.
+    #[inline]
+    pub fn attr_tracing_config(&self) -> Val<String> {
+        self.core.get_att("TracingConfig")
     }
 }
 

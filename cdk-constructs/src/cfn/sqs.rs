@@ -208,16 +208,112 @@ impl Queue {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `Arn`.
+    #[inline]
+    pub fn attr_arn(&self) -> Val<Arn> {
+        self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `ContentBasedDeduplication`.
+    #[inline]
+    pub fn attr_content_based_deduplication(&self) -> Val<bool> {
+        self.core.get_att("ContentBasedDeduplication")
+    }
+
+    /// `Fn::GetAtt` `DeduplicationScope`.
+    #[inline]
+    pub fn attr_deduplication_scope(&self) -> Val<String> {
+        self.core.get_att("DeduplicationScope")
+    }
+
+    /// `Fn::GetAtt` `DelaySeconds`.
+    #[inline]
+    pub fn attr_delay_seconds(&self) -> Val<i64> {
+        self.core.get_att("DelaySeconds")
+    }
+
+    /// `Fn::GetAtt` `FifoQueue`.
+    #[inline]
+    pub fn attr_fifo_queue(&self) -> Val<bool> {
+        self.core.get_att("FifoQueue")
+    }
+
+    /// `Fn::GetAtt` `FifoThroughputLimit`.
+    #[inline]
+    pub fn attr_fifo_throughput_limit(&self) -> Val<String> {
+        self.core.get_att("FifoThroughputLimit")
+    }
+
+    /// `Fn::GetAtt` `KmsDataKeyReusePeriodSeconds`.
+    #[inline]
+    pub fn attr_kms_data_key_reuse_period_seconds(&self) -> Val<i64> {
+        self.core.get_att("KmsDataKeyReusePeriodSeconds")
+    }
+
+    /// `Fn::GetAtt` `KmsMasterKeyId`.
+    #[inline]
+    pub fn attr_kms_master_key_id(&self) -> Val<String> {
+        self.core.get_att("KmsMasterKeyId")
+    }
+
+    /// `Fn::GetAtt` `MaximumMessageSize`.
+    #[inline]
+    pub fn attr_maximum_message_size(&self) -> Val<i64> {
+        self.core.get_att("MaximumMessageSize")
+    }
+
+    /// `Fn::GetAtt` `MessageRetentionPeriod`.
+    #[inline]
+    pub fn attr_message_retention_period(&self) -> Val<i64> {
+        self.core.get_att("MessageRetentionPeriod")
+    }
+
+    /// `Fn::GetAtt` `QueueName`.
+    #[inline]
+    pub fn attr_queue_name(&self) -> Val<String> {
+        self.core.get_att("QueueName")
+    }
+
     /// `Fn::GetAtt` `QueueUrl`.
     #[inline]
     pub fn attr_queue_url(&self) -> Val<String> {
         self.core.get_att("QueueUrl")
     }
 
-    /// `Fn::GetAtt` `Arn`.
+    /// `Fn::GetAtt` `ReceiveMessageWaitTimeSeconds`.
     #[inline]
-    pub fn attr_arn(&self) -> Val<Arn> {
-        self.core.get_att("Arn")
+    pub fn attr_receive_message_wait_time_seconds(&self) -> Val<i64> {
+        self.core.get_att("ReceiveMessageWaitTimeSeconds")
+    }
+
+    /// `Fn::GetAtt` `RedrivePolicy.deadLetterTargetArn`.
+    #[inline]
+    pub fn attr_redrive_policy_dead_letter_target_arn(&self) -> Val<Arn> {
+        self.core.get_att("RedrivePolicy.deadLetterTargetArn")
+    }
+
+    /// `Fn::GetAtt` `RedrivePolicy.maxReceiveCount`.
+    #[inline]
+    pub fn attr_redrive_policy_max_receive_count(&self) -> Val<i64> {
+        self.core.get_att("RedrivePolicy.maxReceiveCount")
+    }
+
+    /// `Fn::GetAtt` `SqsManagedSseEnabled`.
+    #[inline]
+    pub fn attr_sqs_managed_sse_enabled(&self) -> Val<bool> {
+        self.core.get_att("SqsManagedSseEnabled")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
+
+    /// `Fn::GetAtt` `VisibilityTimeout`.
+    #[inline]
+    pub fn attr_visibility_timeout(&self) -> Val<i64> {
+        self.core.get_att("VisibilityTimeout")
     }
 }
 

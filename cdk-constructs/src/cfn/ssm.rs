@@ -1596,10 +1596,58 @@ impl Parameter {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `AllowedPattern`.
+    #[inline]
+    pub fn attr_allowed_pattern(&self) -> Val<String> {
+        self.core.get_att("AllowedPattern")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
+    }
+
+    /// `Fn::GetAtt` `DataType`.
+    #[inline]
+    pub fn attr_data_type(&self) -> Val<String> {
+        self.core.get_att("DataType")
+    }
+
+    /// `Fn::GetAtt` `Description`.
+    #[inline]
+    pub fn attr_description(&self) -> Val<String> {
+        self.core.get_att("Description")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Policies`.
+    #[inline]
+    pub fn attr_policies(&self) -> Val<String> {
+        self.core.get_att("Policies")
+    }
+
+    /// `Fn::GetAtt` `Tier`.
+    #[inline]
+    pub fn attr_tier(&self) -> Val<String> {
+        self.core.get_att("Tier")
+    }
+
+    /// `Fn::GetAtt` `Type`.
+    #[inline]
+    pub fn attr_type(&self) -> Val<String> {
+        self.core.get_att("Type")
+    }
+
+    /// `Fn::GetAtt` `Value`.
+    #[inline]
+    pub fn attr_value(&self) -> Val<String> {
+        self.core.get_att("Value")
     }
 }
 

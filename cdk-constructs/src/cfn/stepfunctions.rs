@@ -64,6 +64,36 @@ impl Activity {
     pub fn attr_arn(&self) -> Val<Arn> {
         self.core.get_att("Arn")
     }
+
+    /// `Fn::GetAtt` `EncryptionConfiguration.KmsDataKeyReusePeriodSeconds`.
+    #[inline]
+    pub fn attr_encryption_configuration_kms_data_key_reuse_period_seconds(&self) -> Val<i64> {
+        self.core.get_att("EncryptionConfiguration.KmsDataKeyReusePeriodSeconds")
+    }
+
+    /// `Fn::GetAtt` `EncryptionConfiguration.KmsKeyId`.
+    #[inline]
+    pub fn attr_encryption_configuration_kms_key_id(&self) -> Val<String> {
+        self.core.get_att("EncryptionConfiguration.KmsKeyId")
+    }
+
+    /// `Fn::GetAtt` `EncryptionConfiguration.Type`.
+    #[inline]
+    pub fn attr_encryption_configuration_type(&self) -> Val<String> {
+        self.core.get_att("EncryptionConfiguration.Type")
+    }
+
+    /// `Fn::GetAtt` `Name`.
+    #[inline]
+    pub fn attr_name(&self) -> Val<String> {
+        self.core.get_att("Name")
+    }
+
+    /// `Fn::GetAtt` `Tags`.
+    #[inline]
+    pub fn attr_tags(&self) -> Val<List<Json>> {
+        self.core.get_att_list("Tags")
+    }
 }
 
 /// Property types of [`Activity`].

@@ -1612,6 +1612,18 @@ impl User {
         self.core.ref_()
     }
 
+    /// `Fn::GetAtt` `ServerId`.
+    #[inline]
+    pub fn attr_server_id(&self) -> Val<String> {
+        self.core.get_att("ServerId")
+    }
+
+    /// `Fn::GetAtt` `UserName`.
+    #[inline]
+    pub fn attr_user_name(&self) -> Val<String> {
+        self.core.get_att("UserName")
+    }
+
     /// `Fn::GetAtt` `Arn`.
     #[inline]
     pub fn attr_arn(&self) -> Val<Arn> {

@@ -1,5 +1,43 @@
 //! ECS on Fargate: clusters with both Fargate capacity providers, services with their roles,
 //! logs, security group, circuit breaker and autoscaling, and compile-time checked task sizes.
+//!
+//! ```
+//! use cdk_constructs::ecs::{Container, ContainerImage, EcsCluster, EcsService};
+//! use cdk_constructs::elbv2::{ApplicationLoadBalancer, Route};
+//! use cdk_constructs::network::{NatPolicy, Tier, TieredVpc};
+//! use cdk_constructs::storage::{Bucket, Queue};
+//! use cdk_constructs::fargate_size;
+//! use cdk_core::{App, Stack};
+//!
+//! let vpc = TieredVpc::builder()
+//!     .tier(Tier::public("Public", 24))
+//!     .tier(Tier::private("Private", 22))
+//!     .nat(NatPolicy::Single)
+//!     .build()?;
+//! let cluster = EcsCluster::new();
+//! let photos = Bucket::new();
+//! let emails = Queue::new();
+//! let mut users = EcsService::builder("users", &cluster, &vpc)
+//!     .size(fargate_size!(512, 1024))
+//!     .container(Container::new("web", ContainerImage::ecr("user-service", "1.4.2"))?.port(3000))
+//!     .build()?;
+//! let _read_write = photos.grant_read_write(&mut users); // task role: bucket + bucket/*
+//! let _send = emails.grant_send(&mut users); // task role: sqs:SendMessage on the queue
+//! let mut alb = ApplicationLoadBalancer::builder(&vpc).build()?;
+//! alb.route(&mut users, Route::path("/users/*").health_check_path("/health"))?;
+//!
+//! let mut app = App::new().with(
+//!     Stack::new("Users")
+//!         .with("Network", vpc)
+//!         .with("Cluster", cluster)
+//!         .with("Photos", photos)
+//!         .with("Emails", emails)
+//!         .with("Alb", alb)
+//!         .with("Service", users),
+//! );
+//! assert!(app.synth().is_ok());
+//! # Ok::<(), cdk_constructs::error::ConstructError>(())
+//! ```
 
 mod cluster;
 mod container;

@@ -27,7 +27,7 @@ pub struct EcsServiceBuilder {
     subnets: Result<Vec<Val<SubnetId>>, ConstructError>,
     size: FargateSize,
     containers: Vec<Container>,
-    desired_count: u16,
+    desired_count: Option<u16>,
     retention: LogRetention,
     roles: Option<TaskRoles>,
     scaling: Option<AutoScaling>,
@@ -85,9 +85,11 @@ impl EcsServiceBuilder {
         self
     }
 
-    /// Tasks to run (default 2, one per AZ at least for availability).
+    /// Tasks to run (default 2, so that two AZs serve). Not with autoscaling: there the
+    /// scaling range decides, and `DesiredCount` is left out of the template so that a
+    /// deployment does not reset the count autoscaling has reached.
     pub fn desired_count(mut self, count: u16) -> Self {
-        self.desired_count = count;
+        self.desired_count = Some(count);
         self
     }
 
@@ -154,15 +156,14 @@ impl EcsServiceBuilder {
         if names.windows(2).any(|w| w[0] == w[1]) {
             return Err(invalid("two containers have the same name".into()));
         }
-        if let Some(scaling) = &self.scaling {
-            if self.desired_count < scaling.min() || self.desired_count > scaling.max() {
-                return Err(invalid(format!(
-                    "desired count {} is outside the autoscaling range {}-{}",
-                    self.desired_count,
-                    scaling.min(),
-                    scaling.max()
-                )));
-            }
+        if let (Some(scaling), Some(count)) = (&self.scaling, self.desired_count) {
+            return Err(invalid(format!(
+                "desired count {count} is set together with autoscaling {}-{}: the scaling \
+                 range decides the count (a fixed DesiredCount would reset it at every \
+                 deployment); remove .desired_count(...)",
+                scaling.min(),
+                scaling.max()
+            )));
         }
 
         let logs = LogGroup::new().retention(self.retention);
@@ -228,7 +229,9 @@ impl EcsServiceBuilder {
         let core = resource.core_mut();
         core.set("Cluster", self.cluster_arn.clone());
         core.set("TaskDefinition", task_definition.ref_());
-        core.set("DesiredCount", num(self.desired_count));
+        if self.scaling.is_none() {
+            core.set("DesiredCount", num(self.desired_count.unwrap_or(2)));
+        }
         core.set("CapacityProviderStrategy", self.strategy.clone());
         core.set(
             "NetworkConfiguration",
@@ -343,7 +346,7 @@ impl EcsService {
             subnets,
             size: FargateSize::SMALLEST,
             containers: Vec::new(),
-            desired_count: 2,
+            desired_count: None,
             retention: LogRetention::ONE_MONTH,
             roles: None,
             scaling: None,

@@ -1,5 +1,25 @@
 //! IAM: typed policy documents, validated role names, roles with typed grants, and the pair of
 //! roles every ECS service needs.
+//!
+//! ```
+//! use cdk_constructs::iam::{Action, Grantee, Role, Statement};
+//! use cdk_constructs::role_name;
+//! use cdk_constructs::storage::Queue;
+//!
+//! let mut build = Role::assumed_by_service("codebuild.amazonaws.com")
+//!     .named(role_name!("learner-build-role")); // checked at compile time
+//! let queue = Queue::new();
+//! let grant = queue.grant_send(&mut build);
+//! assert_eq!(grant.action_names(), ["sqs:GetQueueAttributes", "sqs:SendMessage"]);
+//! // `*` only through the explicitly named call; `.on("*")` is refused by `checked()`.
+//! let _token = build.grant(
+//!     Statement::allow([Action::new("ecr:GetAuthorizationToken")?])
+//!         .on_any_resource_explicitly()
+//!         .checked()?,
+//! );
+//! assert!(Statement::allow([Action::new("s3:GetObject")?]).on("*").checked().is_err());
+//! # Ok::<(), cdk_constructs::error::ConstructError>(())
+//! ```
 
 mod grant;
 mod name;

@@ -260,10 +260,10 @@ pub struct ManagedPolicy {
 }
 
 impl ManagedPolicy {
-    /// A policy granting `first` (a managed policy cannot be empty).
-    pub fn new(first: CheckedStatement) -> ManagedPolicy {
-        let mut document = PolicyDocument::new();
-        let _ = document.add_trusted(first.0);
+    /// An empty policy; grant to it like to a role (`bucket.grant_read(&mut policy)`). A
+    /// policy still empty at synthesis is an error (IAM refuses it).
+    pub fn new() -> ManagedPolicy {
+        let document = PolicyDocument::new();
         ManagedPolicy {
             resource: cfn::ManagedPolicy::new(document.to_json_val()),
             document,
@@ -296,9 +296,25 @@ impl Grantee for ManagedPolicy {
     }
 }
 
+impl Default for ManagedPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Construct for ManagedPolicy {
     fn construct_type(&self) -> &str {
         "iam::ManagedPolicy"
+    }
+    fn annotations(&self) -> Vec<Annotation> {
+        if self.document.is_empty() {
+            vec![Annotation::error(
+                "this managed policy grants nothing, which IAM refuses: grant something to it \
+                 or remove it",
+            )]
+        } else {
+            Vec::new()
+        }
     }
     fn children(&self) -> Vec<Child<'_>> {
         vec![Child {

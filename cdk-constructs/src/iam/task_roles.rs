@@ -2,7 +2,7 @@
 //! application starts: pull the image, write logs, read the secrets and parameters the task
 //! declares) and the task role (used by the application). Distinct per service.
 
-use cdk_core::{fns, Child, ChildId, ChildMut, Construct, Val};
+use cdk_core::{fns, Val};
 
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
@@ -18,9 +18,12 @@ pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
 /// Grants made on `TaskRoles` itself go to the task role; the execution role receives exactly
 /// what the task definition declares (done by `ecs::EcsService`), through the `grant_*_pull`
 /// calls below.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "iam::TaskRoles")]
 pub struct TaskRoles {
+    #[construct(id = "ExecutionRole")]
     execution: Role,
+    #[construct(id = "TaskRole")]
     task: Role,
 }
 
@@ -173,35 +176,5 @@ impl TaskRoles {
 impl Grantee for TaskRoles {
     fn grant(&mut self, statement: CheckedStatement) -> Grant {
         self.task.grant(statement)
-    }
-}
-
-impl Construct for TaskRoles {
-    fn construct_type(&self) -> &str {
-        "iam::TaskRoles"
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        vec![
-            Child {
-                id: ChildId::from("ExecutionRole"),
-                node: &self.execution,
-            },
-            Child {
-                id: ChildId::from("TaskRole"),
-                node: &self.task,
-            },
-        ]
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        vec![
-            ChildMut {
-                id: ChildId::from("ExecutionRole"),
-                node: &mut self.execution,
-            },
-            ChildMut {
-                id: ChildId::from("TaskRole"),
-                node: &mut self.task,
-            },
-        ]
     }
 }

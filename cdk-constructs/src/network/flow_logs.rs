@@ -2,7 +2,7 @@
 //! policy is limited to that log group.
 
 use cdk_core::kind::{Json, LogGroupName, VpcId};
-use cdk_core::{fns, Val, Value};
+use cdk_core::{fns, Resource, Val, Value};
 use cdk_macros::Construct;
 use indexmap::IndexMap;
 
@@ -74,7 +74,14 @@ impl FlowLogs {
                 days: options.retention_days,
             });
         }
-        let log_group = logs::LogGroup::new().retention_in_days(i64::from(options.retention_days));
+        let log_group = logs::LogGroup::new()
+            .retention_in_days(i64::from(options.retention_days))
+            .skip_check(
+                "CKV_AWS_158",
+                "CloudWatch Logs encrypts flow log records at rest with service-managed keys; a \
+                 customer-managed KMS key would add a key, its cost and a key policy for the \
+                 logs service for connection metadata that holds no payload.",
+            );
         let trust = json(vec![
             ("Version", Value::str("2012-10-17")),
             (

@@ -39,8 +39,8 @@ use sha2::{Digest, Sha256};
 pub const MAX_LOGICAL_ID: usize = 255;
 const HASH_LEN: usize = 8;
 
-/// The logical id of the element at `components` (the path below its stack).
-pub fn logical_id(components: &[&str]) -> String {
+/// The readable part of a path (step 2 above), also used to name children after a peer.
+pub fn readable(components: &[&str]) -> String {
     let mut readable = String::new();
     let mut previous: Option<&str> = None;
     for c in components {
@@ -51,6 +51,12 @@ pub fn logical_id(components: &[&str]) -> String {
         previous = Some(c);
         readable.extend(c.chars().filter(char::is_ascii_alphanumeric));
     }
+    readable
+}
+
+/// The logical id of the element at `components` (the path below its stack).
+pub fn logical_id(components: &[&str]) -> String {
+    let mut readable = readable(components);
     if readable.is_empty() {
         readable.push_str("Resource");
     }

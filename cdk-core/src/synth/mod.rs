@@ -393,7 +393,7 @@ fn peer_names(walk: &tree::Walk<'_>) -> HashMap<NodeId, String> {
         .map(|(node, &i)| {
             (
                 *node,
-                logical_id::sanitize(&walk.nodes[i].path[1..].join("")),
+                tree::peer_name(&walk.nodes[i].path),
             )
         })
         .collect()

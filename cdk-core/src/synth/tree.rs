@@ -72,7 +72,7 @@ pub fn walk<'a>(stacks: &[(&'a str, &'a dyn Construct)]) -> Result<Walk<'a>, Vec
             match w
                 .elements
                 .get(&p.peer)
-                .map(|&i| w.nodes[i].path[1..].join(""))
+                .map(|&i| peer_name(&w.nodes[i].path))
             {
                 Some(peer_path) => {
                     let id = format!(
@@ -204,4 +204,10 @@ fn visit<'a>(
             }),
         }
     }
+}
+
+/// How a child named after `path`'s element reads: its readable logical-id part.
+pub fn peer_name(path: &[String]) -> String {
+    let below: Vec<&str> = path[1..].iter().map(String::as_str).collect();
+    logical_id::readable(&below)
 }

@@ -1,0 +1,186 @@
+//! Seed 000 (`shared/seeds/000_aacc93a7cf1f402d.txt`, "VPC Networking and IAM"), the whole
+//! document, as one app:
+//!
+//! - §1-§3, §10: VPC 10.0.0.0/16 in 2 AZs, public / private / data subnets with the seed's
+//!   CIDRs, a NAT gateway per AZ, no internet route from the data tier ([`network`]).
+//! - §5: the private tier's network ACL; §6: S3 gateway endpoint, ECR api / dkr, CloudWatch Logs
+//!   and Secrets Manager interface endpoints.
+//! - §4: the chain ALB (80 from the internet; 443 once a certificate is given) -> tasks (3000)
+//!   -> Postgres (5432) / Redis (6379), rules between groups, never CIDRs.
+//! - §7-§9: per service its own task role with exactly the seed's permissions and its own
+//!   execution role reading only that service's parameter, secret, log group and image.
+//! - §10-§11: an ECS Fargate cluster; `user-service` and `order-service` behind one ALB with
+//!   path routing (`/users/*`, `/orders/*`); Postgres and Redis in the data tier.
+//!
+//! [`build_app`] takes the number of services so that the benchmark can synthesize 40 of
+//! them; services past the seed's two are copies of them (`service-03`, ...).
+
+use cdk::prelude::*;
+
+pub mod network;
+pub mod service;
+
+pub use service::Microservice;
+
+/// Services in the first stack, with the platform. CloudFormation allows 500 resources per
+/// stack: the platform takes 78, a service 19 (17 of them in its own stack, plus its target
+/// group and listener rule, which stay with the load balancer in the first stack).
+pub const SERVICES_IN_FIRST_STACK: usize = 17;
+
+/// Services in each further stack (`Microservices2`, `Microservices3`, ...).
+pub const SERVICES_PER_STACK: usize = 25;
+
+/// What the services share: the network, the cluster, the load balancer, the data tier and
+/// the seed's bucket, queues and table.
+#[derive(Construct)]
+pub struct Platform {
+    pub(crate) vpc: TieredVpc,
+    pub(crate) cluster: EcsCluster,
+    pub(crate) alb: ApplicationLoadBalancer,
+    pub(crate) database: PostgresDatabase,
+    pub(crate) cache: RedisCache,
+    // Seed §7 and §9 name these `user-profile-photos`, `email-notifications`,
+    // `order-processing-queue` and `sessions`; the construct ids keep those names while the
+    // physical names are generated (bucket names are global, and generated names let a
+    // stack be deployed twice in one account).
+    user_profile_photos: Bucket,
+    email_notifications: Queue,
+    order_processing_queue: Queue,
+    sessions: Table,
+}
+
+impl Platform {
+    /// The shared part of the seed's architecture.
+    pub fn new() -> Result<Platform, ConstructError> {
+        let vpc = network::vpc()?;
+        let alb = ApplicationLoadBalancer::builder(&vpc).build()?;
+        let database = PostgresDatabase::builder(&vpc)
+            .database_name("app")
+            .build()?;
+        let cache = RedisCache::builder(&vpc).build()?;
+        Ok(Platform {
+            cluster: EcsCluster::new(),
+            alb,
+            database,
+            cache,
+            vpc,
+            user_profile_photos: Bucket::new(),
+            email_notifications: Queue::new().with_dead_letter_queue(5)?,
+            order_processing_queue: Queue::new().with_dead_letter_queue(5)?,
+            sessions: Table::new(
+                KeyAttribute::new("session_id", AttributeType::String)?,
+                None,
+            ),
+        })
+    }
+
+    /// Seed §7: the user-service's task role reads and writes the profile photos (§9's S3
+    /// read/write: `s3:ListBucket` on the bucket, get / put / delete on its objects), sends to
+    /// `email-notifications` (§9's producer), and may be reached with ECS Exec (the `ECSExec`
+    /// statement).
+    pub fn user_service(&mut self, name: &str, path: &str) -> Result<Microservice, ConstructError> {
+        let mut users = Microservice::with_exec(self, name, path)?;
+        let _photos = self.user_profile_photos.grant_read_write(&mut users);
+        let _emails = self.email_notifications.grant_send(&mut users);
+        Ok(users)
+    }
+
+    /// Seed §9: the order-service consumes `order-processing-queue` and reads and writes items
+    /// of `sessions`, with exactly the document's actions (the typed `grant_consume` would add
+    /// `sqs:ChangeMessageVisibility`, `grant_read_items` the batch and scan actions).
+    pub fn order_service(
+        &mut self,
+        name: &str,
+        path: &str,
+    ) -> Result<Microservice, ConstructError> {
+        let mut orders = Microservice::new(self, name, path)?;
+        let consume = Statement::allow([
+            Action::new("sqs:ReceiveMessage")?,
+            Action::new("sqs:DeleteMessage")?,
+            Action::new("sqs:GetQueueAttributes")?,
+        ])
+        .on(self.order_processing_queue.arn());
+        let _consume = orders.grant(consume.checked()?);
+        let items = Statement::allow([
+            Action::new("dynamodb:GetItem")?,
+            Action::new("dynamodb:PutItem")?,
+            Action::new("dynamodb:UpdateItem")?,
+            Action::new("dynamodb:DeleteItem")?,
+            Action::new("dynamodb:Query")?,
+        ])
+        .on(self.sessions.arn());
+        let _items = orders.grant(items.checked()?);
+        Ok(orders)
+    }
+
+    /// The load balancer's DNS name.
+    pub fn url(&self) -> Val<String> {
+        self.alb.dns_name()
+    }
+}
+
+/// The app with `services` services (at least 1): the seed's `user-service` and
+/// `order-service`, then alternating copies of them.
+pub fn build_app(services: usize) -> Result<App, ConstructError> {
+    if services == 0 {
+        return Err(ConstructError::InvalidInput {
+            construct: "microservices app".into(),
+            message: "ask for at least one service".into(),
+        });
+    }
+    let mut platform = Platform::new()?;
+    let mut built = Vec::with_capacity(services);
+    for i in 0..services {
+        let (name, path) = match i {
+            0 => ("user-service".to_string(), "/users/*".to_string()),
+            1 => ("order-service".to_string(), "/orders/*".to_string()),
+            _ => {
+                let name = format!("service-{:02}", i + 1);
+                let path = format!("/{name}/*");
+                (name, path)
+            }
+        };
+        let service = if i % 2 == 0 {
+            platform.user_service(&name, &path)?
+        } else {
+            platform.order_service(&name, &path)?
+        };
+        built.push(service);
+    }
+
+    let url = Output::new(platform.url()).description("Load balancer DNS name");
+    let mut stack = Stack::new("Microservices")
+        .description("Seed 000: ECS Fargate microservices in a three-tier VPC")
+        .tag("project", "microservices")
+        .with("Platform", platform)
+        .with("Url", url);
+    let mut app = App::new();
+    let mut services = built.into_iter().peekable();
+    let mut number = 1;
+    let mut capacity = SERVICES_IN_FIRST_STACK;
+    while services.peek().is_some() {
+        for service in services.by_ref().take(capacity) {
+            stack = stack.with(pascal_case(service.name()), service);
+        }
+        app.add(stack);
+        number += 1;
+        capacity = SERVICES_PER_STACK;
+        stack = Stack::new(format!("Microservices{number}"))
+            .description("Seed 000: more microservices of the Microservices stack")
+            .tag("project", "microservices");
+    }
+    Ok(app)
+}
+
+/// `user-service` -> `UserService` (construct ids read like the resource names).
+fn pascal_case(name: &str) -> String {
+    name.split(['-', '_'])
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
