@@ -174,10 +174,38 @@ fn resource(out: &mut String, scope: &mut Scope, r: &Resource) {
         doc(out, "", "");
         doc(out, "", note);
     }
+    if !r.checks.is_empty() {
+        doc(out, "", "");
+        doc(out, "", CHECKED);
+    }
     let rc = scope.core("ResourceCore");
     let tf = scope.core("TagFormat");
     let _ = writeln!(out, "pub struct {name} {{\n    core: {rc},\n}}\n");
-    let _ = writeln!(out, "resource!({name});\n");
+    if r.checks.is_empty() {
+        let _ = writeln!(out, "resource!({name});\n");
+    } else {
+        let groups: Vec<String> = r
+            .checks
+            .iter()
+            .map(|(exactly_one, alts)| {
+                let alts: Vec<String> = alts
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "&[{}]",
+                            a.iter().map(|p| lit(p)).collect::<Vec<_>>().join(", ")
+                        )
+                    })
+                    .collect();
+                format!("({exactly_one}, &[{}])", alts.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "resource!({name}, checks: &[{}]);\n",
+            groups.join(", ")
+        );
+    }
     let _ = writeln!(out, "impl {name} {{");
     let _ = writeln!(
         out,
@@ -420,6 +448,7 @@ pub fn mod_rs(services: &[Service]) -> String {
     let mut out = String::from(HEADER);
     out.push_str(MOD_DOC);
     out.push_str(MACROS);
+    out.push_str(HELPERS);
     for s in services {
         let _ = writeln!(
             out,
@@ -435,12 +464,113 @@ pub fn mod_rs(services: &[Service]) -> String {
 /// impls are written by hand with `#[inline]` rather than derived: inline functions are only
 /// compiled where a program uses them, which keeps `--features full` builds from compiling
 /// ~15,000 unused `Debug`/`Clone` bodies.
+/// Functions the generated modules call.
+const HELPERS: &str = r#"
+/// Whether a property is set, as far as synthesis can tell.
+enum Presence {
+    Set,
+    Unset,
+    /// Set through an override, or to a value that may turn into "absent" (`Fn::If`,
+    /// `Ref: AWS::NoValue`).
+    Unknown,
+}
+
+fn presence(core: &cdk_core::ResourceCore, name: &str) -> Presence {
+    let path = format!("Properties.{name}");
+    let overridden = core
+        .overrides()
+        .iter()
+        .any(|(p, _)| *p == path || p.starts_with(&format!("{path}.")) || p == "Properties");
+    if overridden {
+        return Presence::Unknown;
+    }
+    match core.props.get(name) {
+        None => Presence::Unset,
+        Some(cdk_core::Value::Fn(f)) => match &**f {
+            cdk_core::Intrinsic::If { .. }
+            | cdk_core::Intrinsic::Ref {
+                target: cdk_core::Target::Pseudo(cdk_core::Pseudo::NoValue),
+                ..
+            } => Presence::Unknown,
+            _ => Presence::Set,
+        },
+        Some(_) => Presence::Set,
+    }
+}
+
+/// Errors for the property groups of `core` that are not satisfied. Each check is
+/// `(exactly_one, alternatives)`; an alternative is satisfied when all its properties are set.
+#[allow(dead_code)] // Unused when no enabled service has such groups.
+pub(crate) fn required_groups(
+    core: &cdk_core::ResourceCore,
+    checks: &[(bool, &[&[&str]])],
+) -> Vec<cdk_core::Annotation> {
+    let mut errors = Vec::new();
+    for (exactly_one, alternatives) in checks {
+        let mut satisfied = 0;
+        let mut unknown = false;
+        for alternative in alternatives.iter() {
+            let mut all = true;
+            for name in alternative.iter() {
+                match presence(core, name) {
+                    Presence::Set => {}
+                    Presence::Unset => all = false,
+                    Presence::Unknown => unknown = true,
+                }
+            }
+            if all {
+                satisfied += 1;
+            }
+        }
+        let ok = if *exactly_one {
+            satisfied == 1
+        } else {
+            satisfied >= 1
+        };
+        if ok || unknown {
+            continue;
+        }
+        let listed: Vec<String> = alternatives
+            .iter()
+            .map(|a| {
+                a.iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect();
+        let how = if *exactly_one {
+            "exactly one"
+        } else {
+            "at least one"
+        };
+        errors.push(cdk_core::Annotation::error(format!(
+            "{} needs {how} of {} but {satisfied} {} set; set the properties of one of them \
+             with the builder methods of the same names",
+            core.type_name(),
+            listed.join(", "),
+            if satisfied == 1 { "is" } else { "are" },
+        )));
+    }
+    errors
+}
+"#;
+
+/// Doc line of resources whose property groups are checked at synthesis.
+const CHECKED: &str = "Synthesis fails with an error naming the properties when these groups are not satisfied (a property set through an override or to a conditional `Fn::If` value skips the check).";
+
 const MACROS: &str = r#"
 /// `Clone`, `Debug` and the cdk-core traits of a generated resource struct.
 macro_rules! resource {
+    ($t:ident, checks: $checks:expr) => {
+        resource_checked!($t, $checks);
+        resource!(@common $t);
+    };
     ($t:ident) => {
         cdk_core::impl_resource!($t);
-
+        resource!(@common $t);
+    };
+    (@common $t:ident) => {
         impl ::std::clone::Clone for $t {
             #[inline]
             fn clone(&self) -> Self {
@@ -456,6 +586,37 @@ macro_rules! resource {
                 f.debug_tuple(::std::stringify!($t))
                     .field(&self.core)
                     .finish()
+            }
+        }
+    };
+}
+
+/// A resource whose property groups (`requiredXor`, `oneOf` / `anyOf` of required lists) are
+/// checked at synthesis: `Resource` and `Construct` as `cdk_core::impl_resource!` writes them,
+/// plus `annotations`.
+macro_rules! resource_checked {
+    ($t:ident, $checks:expr) => {
+        impl ::cdk_core::Resource for $t {
+            fn core(&self) -> &::cdk_core::ResourceCore {
+                &self.core
+            }
+            fn core_mut(&mut self) -> &mut ::cdk_core::ResourceCore {
+                &mut self.core
+            }
+        }
+
+        impl ::cdk_core::Construct for $t {
+            fn construct_type(&self) -> &str {
+                self.core.type_name()
+            }
+            fn element(&self) -> ::std::option::Option<::cdk_core::Element<'_>> {
+                ::std::option::Option::Some(::cdk_core::Element::Resource(&self.core))
+            }
+            fn element_mut(&mut self) -> ::std::option::Option<::cdk_core::ElementMut<'_>> {
+                ::std::option::Option::Some(::cdk_core::ElementMut::Resource(&mut self.core))
+            }
+            fn annotations(&self) -> ::std::vec::Vec<::cdk_core::Annotation> {
+                $crate::cfn::required_groups(&self.core, $checks)
             }
         }
     };
@@ -573,6 +734,11 @@ const MOD_DOC: &str = "\
 //!   values `Json`, `{Key, Value}` tags `cdk_core::Tag`.
 //! - `ref_()` is `Ref`; `attr_<name>()` is `Fn::GetAtt <Name>` (`Endpoint.Address` is
 //!   `attr_endpoint_address()`).
-//! - constraints the types cannot express (`requiredXor`, `oneOf` groups of required properties)
-//!   are stated in the docs of the type and of `new`.
+//! - constraints the types cannot express (`requiredXor`, `oneOf` / `anyOf` groups of required
+//!   properties) are stated in the docs of the type and of `new`; on resources whose groups are
+//!   plain lists of required properties (45 types) they are also checked at synthesis, which
+//!   fails with an error naming the properties to set.
+//! - `Fn::GetAtt` attributes are those cfn-lint 1.58.0 accepts: the read-only properties, and
+//!   for some older types (`AWS::EC2::VPC`, `AWS::RDS::DBInstance`, ...) every property with
+//!   objects expanded to their leaves.
 ";

@@ -124,6 +124,10 @@ pub struct Resource {
     pub notes: Vec<String>,
     /// Optional properties that satisfy the first alternative of those constraints.
     pub pick: Vec<String>,
+    /// Groups of properties checked at synthesis: `(exactly_one, alternatives)`, each
+    /// alternative a list of properties that must all be set (`requiredXor`, and `oneOf` /
+    /// `anyOf` whose alternatives only list required properties).
+    pub checks: Vec<(bool, Vec<Vec<String>>)>,
 }
 
 /// All resource types of one service namespace (`AWS::EC2`).
@@ -217,6 +221,7 @@ pub fn resource(schema: &Json) -> Resource {
     };
     let attrs = attributes(&mut ctx, &read_only);
     let (notes, pick) = constraints(schema, defs);
+    let checks = checks(schema);
     let ref_ty = kinds::ref_kind(&type_name).map_or(Ty::Str, Ty::Id);
     Resource {
         doc: schema["description"]
@@ -234,6 +239,7 @@ pub fn resource(schema: &Json) -> Resource {
         types: ctx.types,
         notes,
         pick,
+        checks,
     }
 }
 
@@ -266,6 +272,39 @@ fn code_list(names: &[String]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The property groups a resource's schema requires, where the alternatives are nothing but
+/// lists of required properties (anything more is left to the docs and CloudFormation).
+fn checks(node: &Json) -> Vec<(bool, Vec<Vec<String>>)> {
+    let mut out = Vec::new();
+    let xor = strings(&node["requiredXor"]);
+    if !xor.is_empty() {
+        out.push((true, xor.into_iter().map(|p| vec![p]).collect()));
+    }
+    for (key, exactly_one) in [("oneOf", true), ("anyOf", false)] {
+        let Some(alts) = node[key].as_array() else {
+            continue;
+        };
+        let pure = alts.iter().all(|a| {
+            a.as_object().is_some_and(|o| {
+                o.contains_key("required")
+                    && o.keys().all(|k| {
+                        matches!(
+                            k.as_str(),
+                            "required" | "description" | "title" | "$comment"
+                        )
+                    })
+            })
+        });
+        if pure && !alts.is_empty() {
+            out.push((
+                exactly_one,
+                alts.iter().map(|a| strings(&a["required"])).collect(),
+            ));
+        }
+    }
+    out
 }
 
 /// Docs for `requiredXor` and for `oneOf` / `anyOf` alternatives that list required
@@ -790,11 +829,45 @@ fn attr_ty(ctx: &Ctx<'_>, node: &Json) -> Ty {
 /// `Fn::GetAtt` attributes, as cfn-lint 1.58.0 accepts them: the read-only properties, plus
 /// every property for the types CloudFormation lets address any property (see [`kinds`]).
 fn attributes(ctx: &mut Ctx<'_>, read_only: &[String]) -> Vec<Attr> {
+    let mut found: Vec<(String, Ty)> = Vec::new();
+    if kinds::ALL_PROPERTY_ATTRIBUTES.contains(&ctx.type_name) {
+        for (name, node) in ctx.root["properties"].as_object().into_iter().flatten() {
+            leaves(ctx, node, name, 0, &mut |n, t| found.push((n, t)));
+        }
+    } else {
+        for name in kinds::extra_attributes(ctx.type_name) {
+            if let Some(node) = ctx.root["properties"].get(*name) {
+                found.push((name.to_string(), attr_ty(ctx, node)));
+            }
+        }
+        for pointer in read_only {
+            let Some(path) = pointer.strip_prefix("/properties/") else {
+                continue;
+            };
+            if path.contains('*') || path.is_empty() {
+                continue;
+            }
+            let segs: Vec<&str> = path.split('/').collect();
+            let mut level = ctx.root["properties"].clone();
+            let mut leaf = None;
+            for (i, seg) in segs.iter().enumerate() {
+                let Some(child) = level.get(*seg) else { break };
+                let resolved = follow(ctx.root, ctx.defs, child).0.clone();
+                if i + 1 == segs.len() {
+                    leaf = Some(resolved);
+                } else {
+                    level = resolved["properties"].clone();
+                }
+            }
+            let Some(node) = leaf else { continue };
+            found.push((path.replace('/', "."), attr_ty(ctx, &node)));
+        }
+    }
     let mut attrs: Vec<Attr> = Vec::new();
     let mut used = HashSet::new();
-    let mut add = |name: String, ty: Ty| {
+    for (name, ty) in found {
         if attrs.iter().any(|a| a.name == name) {
-            return;
+            continue;
         }
         let ty = match (&ty, kinds::att_kind(ctx.type_name, &name)) {
             (Ty::Str, Some(k)) => Ty::Id(k),
@@ -811,40 +884,6 @@ fn attributes(ctx: &mut Ctx<'_>, read_only: &[String]) -> Vec<Attr> {
             n += 1;
         }
         attrs.push(Attr { name, method, ty });
-    };
-    if kinds::ALL_PROPERTY_ATTRIBUTES.contains(&ctx.type_name) {
-        for (name, node) in ctx.root["properties"].as_object().into_iter().flatten() {
-            leaves(ctx, node, name, 0, &mut add);
-        }
-        return attrs;
     }
-    for name in kinds::extra_attributes(ctx.type_name) {
-        if let Some(node) = ctx.root["properties"].get(*name) {
-            add(name.to_string(), attr_ty(ctx, node));
-        }
-    }
-    for pointer in read_only {
-        let Some(path) = pointer.strip_prefix("/properties/") else {
-            continue;
-        };
-        if path.contains('*') || path.is_empty() {
-            continue;
-        }
-        let segs: Vec<&str> = path.split('/').collect();
-        let mut level = ctx.root["properties"].clone();
-        let mut leaf = None;
-        for (i, seg) in segs.iter().enumerate() {
-            let Some(child) = level.get(*seg) else { break };
-            let resolved = follow(ctx.root, ctx.defs, child).0.clone();
-            if i + 1 == segs.len() {
-                leaf = Some(resolved);
-            } else {
-                level = resolved["properties"].clone();
-            }
-        }
-        let Some(node) = leaf else { continue };
-        add(path.replace('/', "."), attr_ty(ctx, &node));
-    }
-    drop(add);
     attrs
 }

@@ -5,9 +5,7 @@
 //! `ref_()` and `attr_*()` result is collected in the metadata of a wait-condition handle, so
 //! that cfn-lint also checks every attribute name.
 //!
-//! Errors fail the test. Warnings are allowed here only: sample values are syntactically valid
-//! but not a meaningful deployment (unused anchors, hard-coded ARNs and AZs, deprecated
-//! runtimes or engine versions picked as the first enum value), which is what warnings report.
+//! Any cfn-lint error or warning fails the test (informational findings do not).
 #![cfg(all(
     feature = "ec2",
     feature = "ecs",
@@ -32,7 +30,6 @@
 mod generated {
     use cdk_constructs::cfn;
     use cdk_core::{App, Format, RawResource, Resource, Stack, SynthOptions};
-    use cdk_testkit::lint::{cfn_lint_findings, Level};
 
     fn stack_applicationautoscaling_0() -> Stack {
         let mut stack = Stack::new("AllTypesApplicationAutoScaling0");
@@ -327,7 +324,7 @@ mod generated {
         attrs.insert("TGatewayRouteTableAssociation.AssociationId".into(), r.attr_association_id().into());
         attrs.insert("TGatewayRouteTableAssociation.Ref".into(), r.ref_().into());
         stack.add("TGatewayRouteTableAssociation", r);
-        let r = cfn::ec2::Host::new("sample");
+        let r = cfn::ec2::Host::new(cdk_core::fns::select::<cdk_core::kind::AvailabilityZone>(0, cdk_core::fns::get_azs()));
         attrs.insert("THost.HostId".into(), r.attr_host_id().into());
         attrs.insert("THost.Ref".into(), r.ref_().into());
         stack.add("THost", r);
@@ -1037,7 +1034,7 @@ mod generated {
         let r = cfn::ec2::VpnConnectionRoute::new("10.0.0.0/24", "sample");
         attrs.insert("TVpnConnectionRoute.Ref".into(), r.ref_().into());
         stack.add("TVpnConnectionRoute", r);
-        let r = cfn::ec2::VpnGateway::new("sample");
+        let r = cfn::ec2::VpnGateway::new("ipsec.1");
         attrs.insert("TVpnGateway.VPNGatewayId".into(), r.attr_vpn_gateway_id().into());
         attrs.insert("TVpnGateway.Ref".into(), r.ref_().into());
         stack.add("TVpnGateway", r);
@@ -1076,7 +1073,7 @@ mod generated {
         attrs.insert("TVerifiedAccessTrustProvider.LastUpdatedTime".into(), r.attr_last_updated_time().into());
         attrs.insert("TVerifiedAccessTrustProvider.Ref".into(), r.ref_().into());
         stack.add("TVerifiedAccessTrustProvider", r);
-        let r = cfn::ec2::Volume::new().availability_zone("sample").size(1i64);
+        let r = cfn::ec2::Volume::new().availability_zone(cdk_core::fns::select::<cdk_core::kind::AvailabilityZone>(0, cdk_core::fns::get_azs())).size(1i64);
         attrs.insert("TVolume.VolumeId".into(), r.attr_volume_id().into());
         attrs.insert("TVolume.Ref".into(), r.ref_().into());
         stack.add("TVolume", r);
@@ -2345,12 +2342,6 @@ mod generated {
         let dir = tempfile::tempdir().expect("temp dir");
         assembly.write(dir.path()).expect("write");
         let files: Vec<_> = assembly.stacks.iter().map(|s| dir.path().join(&s.file_name)).collect();
-        let findings = cfn_lint_findings(&files).expect("cfn-lint ran");
-        let errors: Vec<String> = findings
-            .iter()
-            .filter(|f| f.level == Level::Error)
-            .map(|f| f.to_string())
-            .collect();
-        assert!(errors.is_empty(), "cfn-lint found {} error(s):\n{}", errors.len(), errors.join("\n"));
+        cdk_testkit::lint::cfn_lint(&files).unwrap();
     }
 }

@@ -6,7 +6,7 @@ use aws_sdk_cloudformation::types::{ChangeSetStatus, ChangeSetType};
 
 use crate::diff::is_stateful_type;
 use crate::errors::{error_message, Error, Result};
-use crate::request::StackRequest;
+use crate::request::{request_token, StackRequest};
 use crate::session::Session;
 
 /// One resource change of a change set.
@@ -74,6 +74,7 @@ pub(crate) async fn create(
         .stack_name(&request.stack_name)
         .change_set_name(format!("cdk-deploy-{millis}"))
         .change_set_type(kind)
+        .client_token(request_token("changeset"))
         .set_template_body(body)
         .set_template_url(url)
         .set_capabilities(Some(request.capabilities.clone()))
@@ -179,6 +180,7 @@ pub(crate) async fn execute(session: &Session, stack: &str, id: &str) -> Result<
         .cfn()
         .execute_change_set()
         .change_set_name(id)
+        .client_request_token(request_token("execute"))
         .send()
         .await
         .map_err(|e| Error::aws("ExecuteChangeSet", stack, e))?;

@@ -17,7 +17,7 @@ use crate::errors::{Error, Result};
 use crate::events::EventTracker;
 use crate::output::Output;
 use crate::plan::Plan;
-use crate::request::{StackParameter, StackRequest};
+use crate::request::{request_token, StackParameter, StackRequest};
 use crate::session::Session;
 use crate::stack_state::{
     deployed_template, describe, in_progress, outcome, sync_termination_protection, wait, Op,
@@ -223,6 +223,7 @@ impl Deploy {
             .cfn()
             .create_stack()
             .stack_name(name)
+            .client_request_token(request_token("create"))
             .set_template_body(body)
             .set_template_url(url)
             .set_capabilities(Some(request.capabilities))
@@ -374,6 +375,7 @@ impl Deploy {
         s.cfn()
             .delete_stack()
             .stack_name(stack_id)
+            .client_request_token(request_token("delete"))
             .send()
             .await
             .map_err(|e| Error::aws("DeleteStack", name, e))?;

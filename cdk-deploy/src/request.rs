@@ -47,6 +47,35 @@ impl std::str::FromStr for StackParameter {
     }
 }
 
+/// A fresh `ClientRequestToken` (or `ClientToken`) for one mutating CloudFormation call.
+///
+/// The SDK retries a call after a 5xx or a dropped connection with the same request, so the
+/// token makes the retry idempotent: CloudFormation recognises a repeated CreateStack instead
+/// of answering `AlreadyExistsException`, and the user sees the real outcome. Unique per call
+/// (time, process id and a counter), shaped as CloudFormation requires
+/// (`[a-zA-Z][-a-zA-Z0-9]*`, at most 128 characters). `operation` is a short lowercase word
+/// naming the call, which also shows in the stack events.
+pub(crate) fn request_token(operation: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let operation: String = operation
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect();
+    format!(
+        "cdk-{operation}-{:x}-{:08x}-{:x}-{n:x}",
+        since_epoch.as_secs(),
+        since_epoch.subsec_nanos(),
+        std::process::id()
+    )
+}
+
 /// Where CloudFormation gets the template from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TemplateSource {
@@ -265,6 +294,24 @@ mod tests {
             .unwrap();
         assert!(url.starts_with("https://tpl-bucket.s3.eu-west-1."), "{url}");
         assert!(url.ends_with("/k.json"), "{url}");
+    }
+
+    #[test]
+    fn request_tokens_are_valid_and_unique() {
+        let tokens: Vec<String> = (0..100).map(|_| request_token("create")).collect();
+        for token in &tokens {
+            assert!(token.starts_with("cdk-create-"), "{token}");
+            assert!(token.len() <= 128, "{token}");
+            assert!(
+                token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "{token}"
+            );
+        }
+        let unique: std::collections::BTreeSet<&String> = tokens.iter().collect();
+        assert_eq!(unique.len(), tokens.len());
+        // Whatever the caller passes, the token keeps CloudFormation's shape.
+        let odd = request_token("é x_1");
+        assert!(odd.starts_with("cdk-x1-"), "{odd}");
     }
 
     #[test]

@@ -152,6 +152,7 @@ pub(crate) async fn wait(
                 ));
                 cfn.cancel_update_stack()
                     .stack_name(stack_id)
+                    .client_request_token(crate::request::request_token("cancel"))
                     .send()
                     .await
                     .map_err(|e| Error::aws("CancelUpdateStack", stack_name, e))?;

@@ -517,3 +517,71 @@ async fn stack_in_progress_is_waited_for_then_updated() {
     );
     assert!(text.ends_with("test-App: no changes\n"), "{text}");
 }
+
+/// `name=value` of a form-encoded request body field.
+fn field(body: Option<&[u8]>, name: &str) -> Option<String> {
+    let body = std::str::from_utf8(body.unwrap_or_default()).unwrap_or_default();
+    body.split('&')
+        .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn server_error() -> ReplayEvent {
+    event(
+        "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>\
+         <Message>We encountered an internal error. Please try again.</Message></Error>\
+         <RequestId>8c6b4f2e-0000-4000-8000-000000000003</RequestId></ErrorResponse>"
+            .to_string(),
+        500,
+    )
+}
+
+#[tokio::test]
+async fn create_stack_retried_after_a_server_error_reuses_its_request_token() {
+    let h = harness(
+        vec![
+            error("ValidationError", "Stack with id test-App does not exist"),
+            server_error(),
+            ok("CreateStack", &format!("<StackId>{ARN}</StackId>")),
+            events(
+                ARN,
+                &[
+                    ("e2", "test-App", STACK, "CREATE_COMPLETE", ""),
+                    ("e1", "Queue", "AWS::SQS::Queue", "CREATE_COMPLETE", ""),
+                ],
+            ),
+            stack(ARN, "CREATE_COMPLETE", false),
+        ],
+        Confirm::no_terminal(),
+        false,
+    );
+    let report = h
+        .deploy
+        .deploy(&h.assembly, &DeployOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        report.stacks,
+        vec![("test-App".to_string(), StackOutcome::Created)]
+    );
+    assert_eq!(
+        actions(&h.replay)[..3],
+        ["DescribeStacks", "CreateStack", "CreateStack"]
+    );
+    let creates: Vec<Option<String>> = h
+        .replay
+        .actual_requests()
+        .skip(1)
+        .take(2)
+        .map(|r| field(r.body().bytes(), "ClientRequestToken"))
+        .collect();
+    let first = creates[0]
+        .clone()
+        .expect("CreateStack sends a ClientRequestToken");
+    assert!(first.starts_with("cdk-create-"), "{first}");
+    assert_eq!(
+        creates[1].as_ref(),
+        Some(&first),
+        "the retry is the same request"
+    );
+}

@@ -415,11 +415,14 @@ pub mod scalable_target {
 /// in the *Application Auto Scaling User Guide*.
 ///
 /// Exactly one of `ScalingTargetId`, `ResourceId` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ScalingPolicy {
     core: ResourceCore,
 }
 
-resource!(ScalingPolicy);
+resource!(ScalingPolicy, checks: &[(true, &[&["ScalingTargetId"], &["ResourceId"]])]);
 
 impl ScalingPolicy {
     /// CloudFormation type name.

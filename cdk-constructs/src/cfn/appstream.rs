@@ -1244,11 +1244,14 @@ pub mod fleet {
 /// `AWS::AppStream::ImageBuilder`: Resource Type definition for AWS::AppStream::ImageBuilder
 ///
 /// Requires at least one of: `ImageName` | `ImageArn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ImageBuilder {
     core: ResourceCore,
 }
 
-resource!(ImageBuilder);
+resource!(ImageBuilder, checks: &[(false, &[&["ImageName"], &["ImageArn"]])]);
 
 impl ImageBuilder {
     /// CloudFormation type name.

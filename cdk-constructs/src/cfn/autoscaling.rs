@@ -30,11 +30,14 @@ use cdk_core::kind::{Arn, Json, List};
 ///
 /// Exactly one of `InstanceId`, `LaunchConfigurationName`, `LaunchTemplate`, `MixedInstancesPolicy`
 /// must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct AutoScalingGroup {
     core: ResourceCore,
 }
 
-resource!(AutoScalingGroup);
+resource!(AutoScalingGroup, checks: &[(true, &[&["InstanceId"], &["LaunchConfigurationName"], &["LaunchTemplate"], &["MixedInstancesPolicy"]])]);
 
 impl AutoScalingGroup {
     /// CloudFormation type name.

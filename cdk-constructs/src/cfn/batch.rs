@@ -2941,11 +2941,14 @@ pub mod job_definition {
 /// `AWS::Batch::JobQueue`: Resource Type definition for AWS::Batch::JobQueue
 ///
 /// Requires exactly one of: `ComputeEnvironmentOrder` | `ServiceEnvironmentOrder`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct JobQueue {
     core: ResourceCore,
 }
 
-resource!(JobQueue);
+resource!(JobQueue, checks: &[(true, &[&["ComputeEnvironmentOrder"], &["ServiceEnvironmentOrder"]])]);
 
 impl JobQueue {
     /// CloudFormation type name.

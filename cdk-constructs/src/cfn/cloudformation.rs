@@ -771,11 +771,14 @@ pub mod guard_hook {
 /// CloudFormation Registry.
 ///
 /// Requires exactly one of: `TypeVersionArn` | (`TypeName`, `VersionId`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct HookDefaultVersion {
     core: ResourceCore,
 }
 
-resource!(HookDefaultVersion);
+resource!(HookDefaultVersion, checks: &[(true, &[&["TypeVersionArn"], &["TypeName", "VersionId"]])]);
 
 impl HookDefaultVersion {
     /// CloudFormation type name.
@@ -826,11 +829,14 @@ impl HookDefaultVersion {
 /// CloudFormation Registry.
 ///
 /// Requires exactly one of: (`TypeArn`, `Configuration`) | (`TypeName`, `Configuration`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct HookTypeConfig {
     core: ResourceCore,
 }
 
-resource!(HookTypeConfig);
+resource!(HookTypeConfig, checks: &[(true, &[&["TypeArn", "Configuration"], &["TypeName", "Configuration"]])]);
 
 impl HookTypeConfig {
     /// CloudFormation type name.
@@ -1432,11 +1438,14 @@ impl Macro {
 /// CloudFormation registry as the default version
 ///
 /// Requires exactly one of: `Arn` | (`ModuleName`, `VersionId`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ModuleDefaultVersion {
     core: ResourceCore,
 }
 
-resource!(ModuleDefaultVersion);
+resource!(ModuleDefaultVersion, checks: &[(true, &[&["Arn"], &["ModuleName", "VersionId"]])]);
 
 impl ModuleDefaultVersion {
     /// CloudFormation type name.
@@ -1563,11 +1572,14 @@ impl ModuleVersion {
 /// in the CloudFormation Registry.
 ///
 /// Requires exactly one of: (`TypeName`, `Type`) | `Arn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct PublicTypeVersion {
     core: ResourceCore,
 }
 
-resource!(PublicTypeVersion);
+resource!(PublicTypeVersion, checks: &[(true, &[&["TypeName", "Type"], &["Arn"]])]);
 
 impl PublicTypeVersion {
     /// CloudFormation type name.
@@ -1724,11 +1736,14 @@ impl Publisher {
 /// registered in the CloudFormation Registry.
 ///
 /// Requires exactly one of: `TypeVersionArn` | (`TypeName`, `VersionId`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ResourceDefaultVersion {
     core: ResourceCore,
 }
 
-resource!(ResourceDefaultVersion);
+resource!(ResourceDefaultVersion, checks: &[(true, &[&["TypeVersionArn"], &["TypeName", "VersionId"]])]);
 
 impl ResourceDefaultVersion {
     /// CloudFormation type name.
@@ -1961,11 +1976,14 @@ impl Stack {
 /// provisioning a StackSet and StackInstances
 ///
 /// Requires exactly one of: `TemplateURL` | `TemplateBody`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct StackSet {
     core: ResourceCore,
 }
 
-resource!(StackSet);
+resource!(StackSet, checks: &[(true, &[&["TemplateURL"], &["TemplateBody"]])]);
 
 impl StackSet {
     /// CloudFormation type name.
@@ -2431,11 +2449,14 @@ pub mod stack_set {
 /// CloudFormation Registry.
 ///
 /// Requires exactly one of: (`TypeName`, `PublisherId`, `Type`) | `PublicTypeArn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct TypeActivation {
     core: ResourceCore,
 }
 
-resource!(TypeActivation);
+resource!(TypeActivation, checks: &[(true, &[&["TypeName", "PublisherId", "Type"], &["PublicTypeArn"]])]);
 
 impl TypeActivation {
     /// CloudFormation type name.

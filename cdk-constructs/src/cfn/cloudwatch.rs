@@ -29,11 +29,14 @@ use cdk_core::kind::{Arn, List, Map};
 /// the previous configuration of the alarm.
 ///
 /// Exactly one of `Metrics`, `MetricName`, `EvaluationCriteria` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Alarm {
     core: ResourceCore,
 }
 
-resource!(Alarm);
+resource!(Alarm, checks: &[(true, &[&["Metrics"], &["MetricName"], &["EvaluationCriteria"]])]);
 
 impl Alarm {
     /// CloudFormation type name.

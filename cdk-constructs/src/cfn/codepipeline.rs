@@ -275,11 +275,14 @@ pub mod custom_action_type {
 /// pipeline that describes how software changes go through a release process.
 ///
 /// Exactly one of `ArtifactStore`, `ArtifactStores` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Pipeline {
     core: ResourceCore,
 }
 
-resource!(Pipeline);
+resource!(Pipeline, checks: &[(true, &[&["ArtifactStore"], &["ArtifactStores"]])]);
 
 impl Pipeline {
     /// CloudFormation type name.

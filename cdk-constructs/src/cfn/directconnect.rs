@@ -291,11 +291,14 @@ impl Lag {
 /// AWS::DirectConnect::PrivateVirtualInterface
 ///
 /// Requires exactly one of: `DirectConnectGatewayId` | `VirtualGatewayId`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct PrivateVirtualInterface {
     core: ResourceCore,
 }
 
-resource!(PrivateVirtualInterface);
+resource!(PrivateVirtualInterface, checks: &[(true, &[&["DirectConnectGatewayId"], &["VirtualGatewayId"]])]);
 
 impl PrivateVirtualInterface {
     /// CloudFormation type name.

@@ -593,11 +593,14 @@ pub mod event_subscription {
 /// DocumentDB Global Cluster.
 ///
 /// Requires exactly one of: `Engine` | `SourceDBClusterIdentifier`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct GlobalCluster {
     core: ResourceCore,
 }
 
-resource!(GlobalCluster);
+resource!(GlobalCluster, checks: &[(true, &[&["Engine"], &["SourceDBClusterIdentifier"]])]);
 
 impl GlobalCluster {
     /// CloudFormation type name.

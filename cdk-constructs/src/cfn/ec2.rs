@@ -12276,11 +12276,14 @@ pub mod launch_template {
 /// a route for a local gateway route table.
 ///
 /// Requires exactly one of: (`DestinationCidrBlock`, `LocalGatewayRouteTableId`, `LocalGatewayVirtualInterfaceGroupId`) | (`DestinationCidrBlock`, `LocalGatewayRouteTableId`, `NetworkInterfaceId`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct LocalGatewayRoute {
     core: ResourceCore,
 }
 
-resource!(LocalGatewayRoute);
+resource!(LocalGatewayRoute, checks: &[(true, &[&["DestinationCidrBlock", "LocalGatewayRouteTableId", "LocalGatewayVirtualInterfaceGroupId"], &["DestinationCidrBlock", "LocalGatewayRouteTableId", "NetworkInterfaceId"]])]);
 
 impl LocalGatewayRoute {
     /// CloudFormation type name.
@@ -13012,11 +13015,14 @@ impl NetworkAcl {
 /// `AWS::EC2::NetworkAclEntry`: Resource Type definition for AWS::EC2::NetworkAclEntry
 ///
 /// Exactly one of `Ipv6CidrBlock`, `CidrBlock` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct NetworkAclEntry {
     core: ResourceCore,
 }
 
-resource!(NetworkAclEntry);
+resource!(NetworkAclEntry, checks: &[(true, &[&["Ipv6CidrBlock"], &["CidrBlock"]])]);
 
 impl NetworkAclEntry {
     /// CloudFormation type name.
@@ -15421,11 +15427,14 @@ pub mod security_group {
 ///
 /// Exactly one of `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, `DestinationSecurityGroupId`
 /// must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct SecurityGroupEgress {
     core: ResourceCore,
 }
 
-resource!(SecurityGroupEgress);
+resource!(SecurityGroupEgress, checks: &[(true, &[&["CidrIp"], &["CidrIpv6"], &["DestinationPrefixListId"], &["DestinationSecurityGroupId"]])]);
 
 impl SecurityGroupEgress {
     /// CloudFormation type name.
@@ -15531,11 +15540,14 @@ impl SecurityGroupEgress {
 ///
 /// Exactly one of `CidrIp`, `CidrIpv6`, `SourcePrefixListId`, `SourceSecurityGroupId`, `SourceSecurityGroupName`
 /// must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct SecurityGroupIngress {
     core: ResourceCore,
 }
 
-resource!(SecurityGroupIngress);
+resource!(SecurityGroupIngress, checks: &[(true, &[&["CidrIp"], &["CidrIpv6"], &["SourcePrefixListId"], &["SourceSecurityGroupId"], &["SourceSecurityGroupName"]])]);
 
 impl SecurityGroupIngress {
     /// CloudFormation type name.
@@ -20319,11 +20331,14 @@ pub mod transit_gateway_vpc_attachment {
 /// in the *Amazon VPC User Guide*.
 ///
 /// Exactly one of `CidrBlock`, `Ipv4IpamPoolId` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Vpc {
     core: ResourceCore,
 }
 
-resource!(Vpc);
+resource!(Vpc, checks: &[(true, &[&["CidrBlock"], &["Ipv4IpamPoolId"]])]);
 
 impl Vpc {
     /// CloudFormation type name.
@@ -21013,11 +21028,14 @@ pub mod vpc {
 /// AWS::EC2::VPCBlockPublicAccessExclusion.
 ///
 /// Requires exactly one of: `VpcId` | `SubnetId`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct VpcBlockPublicAccessExclusion {
     core: ResourceCore,
 }
 
-resource!(VpcBlockPublicAccessExclusion);
+resource!(VpcBlockPublicAccessExclusion, checks: &[(true, &[&["VpcId"], &["SubnetId"]])]);
 
 impl VpcBlockPublicAccessExclusion {
     /// CloudFormation type name.
@@ -24551,11 +24569,14 @@ pub mod verified_access_trust_provider {
 /// You successfully update an Amazon EBS …
 ///
 /// Requires at least one of: (`AvailabilityZone`, `Size`) | (`AvailabilityZone`, `SnapshotId`) | (`AvailabilityZoneId`, `Size`) | (`AvailabilityZoneId`, `SnapshotId`) | `SourceVolumeId`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Volume {
     core: ResourceCore,
 }
 
-resource!(Volume);
+resource!(Volume, checks: &[(false, &[&["AvailabilityZone", "Size"], &["AvailabilityZone", "SnapshotId"], &["AvailabilityZoneId", "Size"], &["AvailabilityZoneId", "SnapshotId"], &["SourceVolumeId"]])]);
 
 impl Volume {
     /// CloudFormation type name.

@@ -1943,11 +1943,14 @@ pub mod listener_rule {
 /// Load Balancer, or a Gateway Load Balancer.
 ///
 /// Exactly one of `Subnets`, `SubnetMappings` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct LoadBalancer {
     core: ResourceCore,
 }
 
-resource!(LoadBalancer);
+resource!(LoadBalancer, checks: &[(true, &[&["Subnets"], &["SubnetMappings"]])]);
 
 impl LoadBalancer {
     /// CloudFormation type name.

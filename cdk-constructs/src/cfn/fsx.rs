@@ -1491,11 +1491,14 @@ pub mod file_system {
 /// AWS::FSx::S3AccessPointAttachment
 ///
 /// Requires exactly one of: `OntapConfiguration` | `OpenZFSConfiguration`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct S3AccessPointAttachment {
     core: ResourceCore,
 }
 
-resource!(S3AccessPointAttachment);
+resource!(S3AccessPointAttachment, checks: &[(true, &[&["OntapConfiguration"], &["OpenZFSConfiguration"]])]);
 
 impl S3AccessPointAttachment {
     /// CloudFormation type name.

@@ -514,11 +514,14 @@ pub mod catalog {
 /// `AWS::Glue::Classifier`: Resource Type definition for AWS::Glue::Classifier
 ///
 /// Requires at least one of: `XMLClassifier` | `CsvClassifier` | `GrokClassifier` | `JsonClassifier`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Classifier {
     core: ResourceCore,
 }
 
-resource!(Classifier);
+resource!(Classifier, checks: &[(false, &[&["XMLClassifier"], &["CsvClassifier"], &["GrokClassifier"], &["JsonClassifier"]])]);
 
 impl Classifier {
     /// CloudFormation type name.

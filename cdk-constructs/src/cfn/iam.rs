@@ -483,11 +483,14 @@ impl OidcProvider {
 /// policies (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_create.html>) in …
 ///
 /// Requires at least one of: `Users` | `Groups` | `Roles`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Policy {
     core: ResourceCore,
 }
 
-resource!(Policy);
+resource!(Policy, checks: &[(false, &[&["Users"], &["Groups"], &["Roles"]])]);
 
 impl Policy {
     /// CloudFormation type name.

@@ -218,11 +218,14 @@ pub mod component {
 /// AWS::ImageBuilder::ContainerRecipe
 ///
 /// Requires exactly one of: (`Name`, `Version`, `ParentImage`, `TargetRepository`, `ContainerType`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ContainerRecipe {
     core: ResourceCore,
 }
 
-resource!(ContainerRecipe);
+resource!(ContainerRecipe, checks: &[(true, &[&["Name", "Version", "ParentImage", "TargetRepository", "ContainerType"]])]);
 
 impl ContainerRecipe {
     /// CloudFormation type name.
@@ -1262,11 +1265,14 @@ pub mod distribution_configuration {
 /// `AWS::ImageBuilder::Image`: Resource Type definition for AWS::ImageBuilder::Image
 ///
 /// Requires at least one of: (`ContainerRecipeArn`, `InfrastructureConfigurationArn`) | (`ImageRecipeArn`, `InfrastructureConfigurationArn`) | `ImagePipelineExecutionSettings`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Image {
     core: ResourceCore,
 }
 
-resource!(Image);
+resource!(Image, checks: &[(false, &[&["ContainerRecipeArn", "InfrastructureConfigurationArn"], &["ImageRecipeArn", "InfrastructureConfigurationArn"], &["ImagePipelineExecutionSettings"]])]);
 
 impl Image {
     /// CloudFormation type name.
@@ -1686,11 +1692,14 @@ pub mod image {
 /// AWS::ImageBuilder::ImagePipeline
 ///
 /// Requires exactly one of: (`Name`, `ContainerRecipeArn`, `InfrastructureConfigurationArn`) | (`Name`, `ImageRecipeArn`, `InfrastructureConfigurationArn`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ImagePipeline {
     core: ResourceCore,
 }
 
-resource!(ImagePipeline);
+resource!(ImagePipeline, checks: &[(true, &[&["Name", "ContainerRecipeArn", "InfrastructureConfigurationArn"], &["Name", "ImageRecipeArn", "InfrastructureConfigurationArn"]])]);
 
 impl ImagePipeline {
     /// CloudFormation type name.

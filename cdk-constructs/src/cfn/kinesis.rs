@@ -24,11 +24,14 @@ use cdk_core::kind::{Arn, Json, List};
 /// `AWS::Kinesis::Channel`: Resource Type definition for AWS::Kinesis::Channel
 ///
 /// Requires exactly one of: `S3DestinationConfiguration` | `S3TablesDestinationConfiguration`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Channel {
     core: ResourceCore,
 }
 
-resource!(Channel);
+resource!(Channel, checks: &[(true, &[&["S3DestinationConfiguration"], &["S3TablesDestinationConfiguration"]])]);
 
 impl Channel {
     /// CloudFormation type name.

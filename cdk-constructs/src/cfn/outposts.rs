@@ -24,11 +24,14 @@ use cdk_core::kind::{Arn, List};
 /// `AWS::Outposts::Outpost`: Definition of AWS::Outposts::Outpost Resource Type
 ///
 /// Requires at least one of: `AvailabilityZone` | `AvailabilityZoneId`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Outpost {
     core: ResourceCore,
 }
 
-resource!(Outpost);
+resource!(Outpost, checks: &[(false, &[&["AvailabilityZone"], &["AvailabilityZoneId"]])]);
 
 impl Outpost {
     /// CloudFormation type name.

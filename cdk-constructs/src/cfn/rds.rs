@@ -4460,11 +4460,14 @@ impl EventSubscription {
 /// `AWS::RDS::GlobalCluster`: Resource Type definition for AWS::RDS::GlobalCluster
 ///
 /// Requires exactly one of: `SourceDBClusterIdentifier` | `Engine`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct GlobalCluster {
     core: ResourceCore,
 }
 
-resource!(GlobalCluster);
+resource!(GlobalCluster, checks: &[(true, &[&["SourceDBClusterIdentifier"], &["Engine"]])]);
 
 impl GlobalCluster {
     /// CloudFormation type name.

@@ -172,11 +172,14 @@ impl Project {
 /// create an Amazon Rekognition StreamProcessor that you can use to analyze streaming videos.
 ///
 /// Requires exactly one of: (`ConnectedHomeSettings`, `S3Destination`, `NotificationChannel`) | (`FaceSearchSettings`, `KinesisDataStream`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct StreamProcessor {
     core: ResourceCore,
 }
 
-resource!(StreamProcessor);
+resource!(StreamProcessor, checks: &[(true, &[&["ConnectedHomeSettings", "S3Destination", "NotificationChannel"], &["FaceSearchSettings", "KinesisDataStream"]])]);
 
 impl StreamProcessor {
     /// CloudFormation type name.

@@ -905,11 +905,14 @@ impl QueryLoggingConfig {
 /// Exactly one of `HostedZoneId`, `HostedZoneName` must be set.
 ///
 /// Requires exactly one of: `HostedZoneId` | `HostedZoneName`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct RecordSet {
     core: ResourceCore,
 }
 
-resource!(RecordSet);
+resource!(RecordSet, checks: &[(true, &[&["HostedZoneId"], &["HostedZoneName"]]), (true, &[&["HostedZoneId"], &["HostedZoneName"]])]);
 
 impl RecordSet {
     /// CloudFormation type name.
@@ -1229,11 +1232,14 @@ pub mod record_set {
 /// `AWS::Route53::RecordSetGroup`: Resource Type definition for AWS::Route53::RecordSetGroup
 ///
 /// Exactly one of `HostedZoneId`, `HostedZoneName` must be set.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct RecordSetGroup {
     core: ResourceCore,
 }
 
-resource!(RecordSetGroup);
+resource!(RecordSetGroup, checks: &[(true, &[&["HostedZoneId"], &["HostedZoneName"]])]);
 
 impl RecordSetGroup {
     /// CloudFormation type name.

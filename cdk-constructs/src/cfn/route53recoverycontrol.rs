@@ -219,11 +219,14 @@ impl RoutingControl {
 /// basic constructs and validation rules.
 ///
 /// Requires exactly one of: (`AssertionRule`, `Name`, `ControlPanelArn`, `RuleConfig`) | (`GatingRule`, `Name`, `ControlPanelArn`, `RuleConfig`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct SafetyRule {
     core: ResourceCore,
 }
 
-resource!(SafetyRule);
+resource!(SafetyRule, checks: &[(true, &[&["AssertionRule", "Name", "ControlPanelArn", "RuleConfig"], &["GatingRule", "Name", "ControlPanelArn", "RuleConfig"]])]);
 
 impl SafetyRule {
     /// CloudFormation type name.

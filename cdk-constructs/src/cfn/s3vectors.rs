@@ -317,11 +317,14 @@ pub mod vector_bucket {
 /// AWS::S3Vectors::VectorBucketPolicy
 ///
 /// Requires at least one of: `VectorBucketName` | `VectorBucketArn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct VectorBucketPolicy {
     core: ResourceCore,
 }
 
-resource!(VectorBucketPolicy);
+resource!(VectorBucketPolicy, checks: &[(false, &[&["VectorBucketName"], &["VectorBucketArn"]])]);
 
 impl VectorBucketPolicy {
     /// CloudFormation type name.

@@ -14079,11 +14079,14 @@ pub mod image_version {
 /// AWS::SageMaker::InferenceComponent
 ///
 /// Requires exactly one of: `Specification` | `Specifications`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct InferenceComponent {
     core: ResourceCore,
 }
 
-resource!(InferenceComponent);
+resource!(InferenceComponent, checks: &[(true, &[&["Specification"], &["Specifications"]])]);
 
 impl InferenceComponent {
     /// CloudFormation type name.
@@ -25489,11 +25492,14 @@ pub mod processing_job {
 /// `AWS::SageMaker::Project`: Resource Type definition for AWS::SageMaker::Project
 ///
 /// Requires exactly one of: `ServiceCatalogProvisioningDetails` | `TemplateProviderDetails`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Project {
     core: ResourceCore,
 }
 
-resource!(Project);
+resource!(Project, checks: &[(true, &[&["ServiceCatalogProvisioningDetails"], &["TemplateProviderDetails"]])]);
 
 impl Project {
     /// CloudFormation type name.

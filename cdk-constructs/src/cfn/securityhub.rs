@@ -4150,11 +4150,14 @@ impl ProductSubscription {
 /// best practice related to a specific resource.
 ///
 /// Requires at least one of: `SecurityControlId` | `SecurityControlArn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct SecurityControl {
     core: ResourceCore,
 }
 
-resource!(SecurityControl);
+resource!(SecurityControl, checks: &[(false, &[&["SecurityControlId"], &["SecurityControlArn"]])]);
 
 impl SecurityControl {
     /// CloudFormation type name.

@@ -653,11 +653,14 @@ impl LaunchNotificationConstraint {
 /// AWS::ServiceCatalog::LaunchRoleConstraint
 ///
 /// Requires exactly one of: `LocalRoleName` | `RoleArn`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct LaunchRoleConstraint {
     core: ResourceCore,
 }
 
-resource!(LaunchRoleConstraint);
+resource!(LaunchRoleConstraint, checks: &[(true, &[&["LocalRoleName"], &["RoleArn"]])]);
 
 impl LaunchRoleConstraint {
     /// CloudFormation type name.

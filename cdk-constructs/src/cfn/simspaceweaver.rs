@@ -24,11 +24,14 @@ use cdk_core::{ResourceCore, TagFormat, Val};
 /// Simulation.
 ///
 /// Requires exactly one of: `SchemaS3Location` | `SnapshotS3Location`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Simulation {
     core: ResourceCore,
 }
 
-resource!(Simulation);
+resource!(Simulation, checks: &[(true, &[&["SchemaS3Location"], &["SnapshotS3Location"]])]);
 
 impl Simulation {
     /// CloudFormation type name.

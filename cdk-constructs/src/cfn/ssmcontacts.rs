@@ -220,11 +220,14 @@ pub mod contact {
 /// AWS::SSMContacts::ContactChannel
 ///
 /// Requires exactly one of: (`ContactId`, `ChannelName`, `ChannelType`, `ChannelAddress`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct ContactChannel {
     core: ResourceCore,
 }
 
-resource!(ContactChannel);
+resource!(ContactChannel, checks: &[(true, &[&["ContactId", "ChannelName", "ChannelType", "ChannelAddress"]])]);
 
 impl ContactChannel {
     /// CloudFormation type name.
@@ -309,11 +312,14 @@ pub mod contact_channel {
 /// `AWS::SSMContacts::Plan`: Engagement Plan for a SSM Incident Manager Contact.
 ///
 /// Requires exactly one of: (`ContactId`, `Stages`) | (`ContactId`, `RotationIds`).
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct Plan {
     core: ResourceCore,
 }
 
-resource!(Plan);
+resource!(Plan, checks: &[(true, &[&["ContactId", "Stages"], &["ContactId", "RotationIds"]])]);
 
 impl Plan {
     /// CloudFormation type name.

@@ -459,11 +459,14 @@ pub mod state_machine {
 /// `AWS::StepFunctions::StateMachineAlias`: Resource schema for StateMachineAlias
 ///
 /// Requires at least one of: `RoutingConfiguration` | `DeploymentPreference`.
+///
+/// Synthesis fails with an error naming the properties when these groups are not satisfied (a
+/// property set through an override or to a conditional `Fn::If` value skips the check).
 pub struct StateMachineAlias {
     core: ResourceCore,
 }
 
-resource!(StateMachineAlias);
+resource!(StateMachineAlias, checks: &[(false, &[&["RoutingConfiguration"], &["DeploymentPreference"]])]);
 
 impl StateMachineAlias {
     /// CloudFormation type name.

@@ -4,7 +4,7 @@
 mod postgres;
 mod redis;
 
-pub use postgres::{PostgresBuilder, PostgresDatabase, POSTGRES_PORT};
+pub use postgres::{PostgresBuilder, PostgresDatabase, MONITORING_INTERVALS, POSTGRES_PORT};
 pub use redis::{RedisBuilder, RedisCache, REDIS_PORT};
 
 use cdk_core::kind::SubnetId;

@@ -1,18 +1,25 @@
-//! PostgreSQL on RDS: isolated subnets, password managed by Secrets Manager, encrypted, not
-//! public, backups kept, deletion protected, port 5432 open only to the groups admitted.
+//! PostgreSQL on RDS: isolated subnets, password managed by Secrets Manager, IAM database
+//! authentication on, encrypted, not public, backups kept, deletion protected, enhanced
+//! monitoring every minute, port 5432 open only to the groups admitted.
 
 use cdk_core::kind::SubnetId;
-use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::rds as cfn;
 use crate::error::ConstructError;
 use crate::iam::value::{list, num, raw, s};
-use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+use crate::iam::{actions, grant_all, Grant, Grantee, Role, Statement};
 use crate::network::{Connectable, Port, SecurityGroup, TieredVpc};
 
 /// PostgreSQL's port.
 pub const POSTGRES_PORT: u16 = 5432;
+
+/// The service that publishes enhanced monitoring metrics (assumes the monitoring role).
+const MONITORING_PRINCIPAL: &str = "monitoring.rds.amazonaws.com";
+
+/// The intervals, in seconds, RDS accepts for enhanced monitoring.
+pub const MONITORING_INTERVALS: [u8; 6] = [1, 5, 10, 15, 30, 60];
 
 /// Builder of a [`PostgresDatabase`].
 #[derive(Debug, Clone)]
@@ -27,6 +34,7 @@ pub struct PostgresBuilder {
     deletion_protection: bool,
     database_name: Option<String>,
     username: String,
+    monitoring_seconds: u8,
 }
 
 impl PostgresBuilder {
@@ -78,6 +86,13 @@ impl PostgresBuilder {
         self
     }
 
+    /// Enhanced monitoring (OS metrics into CloudWatch Logs) every `seconds`: one of
+    /// [`MONITORING_INTERVALS`] (default 60, the cheapest).
+    pub fn monitoring_interval_seconds(mut self, seconds: u8) -> Self {
+        self.monitoring_seconds = seconds;
+        self
+    }
+
     /// Builds the database.
     pub fn build(self) -> Result<PostgresDatabase, ConstructError> {
         let subnets = self.subnets?;
@@ -116,6 +131,13 @@ impl PostgresBuilder {
                 )));
             }
         }
+        if !MONITORING_INTERVALS.contains(&self.monitoring_seconds) {
+            return Err(bad(format!(
+                "enhanced monitoring interval {} s is not one of {MONITORING_INTERVALS:?}",
+                self.monitoring_seconds
+            )));
+        }
+        let monitoring_role = monitoring_role();
         let subnet_group =
             cfn::DbSubnetGroup::new("Isolated subnets of the PostgreSQL database", subnets);
         let security_group = SecurityGroup::new(
@@ -135,6 +157,9 @@ impl PostgresBuilder {
         core.set("PubliclyAccessible", Value::Bool(false));
         core.set("MasterUsername", self.username.as_str());
         core.set("ManageMasterUserPassword", Value::Bool(true));
+        core.set("EnableIAMDatabaseAuthentication", Value::Bool(true));
+        core.set("MonitoringInterval", num(self.monitoring_seconds));
+        core.set("MonitoringRoleArn", monitoring_role.arn());
         core.set("BackupRetentionPeriod", num(self.backup_days));
         core.set("DeletionProtection", Value::Bool(self.deletion_protection));
         core.set("CopyTagsToSnapshot", Value::Bool(true));
@@ -148,9 +173,24 @@ impl PostgresBuilder {
         Ok(PostgresDatabase {
             subnet_group,
             security_group,
+            monitoring_role,
             resource,
         })
     }
+}
+
+/// The role RDS assumes to publish enhanced monitoring metrics: trusted by the monitoring
+/// service for this account's DB instances only, with AWS's managed policy for exactly that.
+fn monitoring_role() -> Role {
+    let mut role = Role::assumed_by_service_for(
+        MONITORING_PRINCIPAL,
+        fns::sub_plain("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*"),
+    )
+    .description("Lets RDS publish enhanced monitoring metrics of the PostgreSQL database");
+    role.attach_managed_policy(fns::sub_plain(
+        "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    ));
+    role
 }
 
 /// A PostgreSQL instance. Admit clients with `db.allow_from(&service, ...)`, or simply
@@ -160,6 +200,7 @@ impl PostgresBuilder {
 pub struct PostgresDatabase {
     subnet_group: cfn::DbSubnetGroup,
     security_group: SecurityGroup,
+    monitoring_role: Role,
     resource: cfn::DbInstance,
 }
 
@@ -177,6 +218,7 @@ impl PostgresDatabase {
             deletion_protection: true,
             database_name: None,
             username: "app_admin".to_string(),
+            monitoring_seconds: 60,
         }
     }
 
@@ -224,6 +266,47 @@ impl PostgresDatabase {
             .on(self.master_secret_arn()),
             [],
         )
+    }
+
+    /// Lets `grantee` log in as database user `db_user` with an IAM authentication token
+    /// (`rds-db:connect` on that user of this instance only). The user must exist in the
+    /// database with `GRANT rds_iam TO db_user`.
+    pub fn grant_iam_connect(
+        &self,
+        grantee: &mut (impl Grantee + ?Sized),
+        db_user: &str,
+    ) -> Result<Grant, ConstructError> {
+        let valid = !db_user.is_empty()
+            && db_user.len() <= 63
+            && db_user.starts_with(|c: char| c.is_ascii_alphabetic())
+            && db_user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(ConstructError::InvalidInput {
+                construct: "PostgresDatabase".to_string(),
+                message: format!(
+                    "database user `{db_user}` must start with a letter and hold letters, \
+                     digits, `_` (at most 63)"
+                ),
+            });
+        }
+        let user_arn = fns::sub(
+            format!(
+                "arn:${{AWS::Partition}}:rds-db:${{AWS::Region}}:${{AWS::AccountId}}:dbuser:${{Dbi}}/{db_user}"
+            ),
+            [("Dbi", self.resource.attr_dbi_resource_id())],
+        );
+        Ok(grant_all(
+            grantee,
+            Statement::allow(actions(&["rds-db:connect"])).on(user_arn),
+            [],
+        ))
+    }
+
+    /// The role RDS uses for enhanced monitoring.
+    pub fn monitoring_role(&self) -> &Role {
+        &self.monitoring_role
     }
 
     /// The instance resource.

@@ -1,14 +1,17 @@
 //! Redis on ElastiCache: a replication group in the isolated subnets, encrypted at rest and in
-//! transit, automatic failover, port 6379 open only to the groups admitted.
+//! transit, clients authenticated with a generated token kept in Secrets Manager, automatic
+//! failover, port 6379 open only to the groups admitted.
 
-use cdk_core::kind::SubnetId;
-use cdk_core::{RemovalPolicy, Resource, Val, Value};
+use cdk_core::kind::{SecretArn, SubnetId};
+use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::elasticache as cfn;
 use crate::error::ConstructError;
 use crate::iam::value::{list, num};
+use crate::iam::{Grant, Grantee};
 use crate::network::{Connectable, Port, SecurityGroup, TieredVpc};
+use crate::storage::Secret;
 
 /// Redis's port.
 pub const REDIS_PORT: u16 = 6379;
@@ -67,6 +70,11 @@ impl RedisBuilder {
             "redis",
             "Redis: 6379 from the admitted groups only",
         );
+        // Letters and digits only (Secret's generator excludes punctuation), 32 long: within
+        // ElastiCache's token rules (16-128 printable characters, none of @ " /).
+        let auth_token = Secret::generated()
+            .description("AUTH token of the Redis cache")
+            .removal_policy(RemovalPolicy::Delete);
         let mut resource =
             cfn::ReplicationGroup::new("Redis cache").removal_policy(RemovalPolicy::Snapshot);
         let core = resource.core_mut();
@@ -78,6 +86,19 @@ impl RedisBuilder {
         core.set("MultiAZEnabled", Value::Bool(true));
         core.set("AtRestEncryptionEnabled", Value::Bool(true));
         core.set("TransitEncryptionEnabled", Value::Bool(true));
+        // A dynamic reference: CloudFormation reads the token at deployment, so it never
+        // appears in the template. Same format as the AWS CDK's secret references.
+        core.set(
+            "AuthToken",
+            fns::join(
+                "",
+                vec![
+                    Val::<String>::from("{{resolve:secretsmanager:"),
+                    auth_token.arn().cast::<String>(),
+                    Val::<String>::from(":SecretString:::}}"),
+                ],
+            ),
+        );
         core.set("Port", num(REDIS_PORT));
         core.set("SnapshotRetentionLimit", num(self.snapshot_days));
         core.set("AutoMinorVersionUpgrade", Value::Bool(true));
@@ -86,17 +107,20 @@ impl RedisBuilder {
         Ok(RedisCache {
             subnet_group,
             security_group,
+            auth_token,
             resource,
         })
     }
 }
 
-/// A Redis replication group. Clients connect over TLS to [`RedisCache::primary_address`].
+/// A Redis replication group. Clients connect over TLS to [`RedisCache::primary_address`] and
+/// authenticate with the token in [`RedisCache::auth_token_secret_arn`].
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "data::RedisCache")]
 pub struct RedisCache {
     subnet_group: cfn::SubnetGroup,
     security_group: SecurityGroup,
+    auth_token: Secret,
     resource: cfn::ReplicationGroup,
 }
 
@@ -137,6 +161,16 @@ impl RedisCache {
     /// The primary endpoint's port.
     pub fn primary_port(&self) -> Val<String> {
         self.resource.attr_primary_end_point_port()
+    }
+
+    /// ARN of the Secrets Manager secret holding the AUTH token clients send (`AUTH <token>`).
+    pub fn auth_token_secret_arn(&self) -> Val<SecretArn> {
+        self.auth_token.arn()
+    }
+
+    /// Lets `grantee` read the AUTH token.
+    pub fn grant_auth_token_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
+        self.auth_token.grant_read(grantee)
     }
 
     /// The replication group resource.

@@ -34,3 +34,22 @@ pub(crate) fn num(n: impl Into<i64>) -> Value {
 pub(crate) fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
 }
+
+/// Undoes `ResourceCore::skip_check(id, ...)`: for constructs that skip a checkov check by
+/// default and meet it once the user opts in (a customer key, access logs). Drops the
+/// `checkov` metadata entry when no skip is left.
+pub(crate) fn unskip_check(core: &mut cdk_core::ResourceCore, id: &str) {
+    let metadata = &mut core.attributes.metadata;
+    let Some(Value::Map(checkov)) = metadata.get_mut("checkov") else {
+        return;
+    };
+    if let Some(Value::List(skips)) = checkov.get_mut("skip") {
+        skips.retain(|v| !matches!(v, Value::Map(m) if m.get("id") == Some(&s(id))));
+        if skips.is_empty() {
+            checkov.shift_remove("skip");
+        }
+    }
+    if checkov.is_empty() {
+        metadata.shift_remove("checkov");
+    }
+}

@@ -92,7 +92,13 @@ impl Table {
             ])
         }));
         let mut resource = cfn::Table::new(raw::<cdk_core::kind::Json>(key_schema))
-            .removal_policy(RemovalPolicy::Retain);
+            .removal_policy(RemovalPolicy::Retain)
+            .skip_check(
+                "CKV_AWS_119",
+                "Encrypted at rest with the AWS managed KMS key (SSEEnabled, aws/dynamodb); a \
+                 customer-managed key would add a key, its cost and KMS permissions for every \
+                 reader and writer.",
+            );
         let core = resource.core_mut();
         core.set("AttributeDefinitions", definitions);
         core.set("BillingMode", s("PAY_PER_REQUEST"));

@@ -6,8 +6,15 @@ use cdk_macros::Construct;
 
 use crate::cfn::logs as cfn;
 use crate::error::ConstructError;
-use crate::iam::value::{num, raw};
+use crate::iam::value::{num, raw, unskip_check};
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
+
+/// checkov: "log group encrypted by KMS", met only with a customer-managed key.
+const CUSTOMER_KEY_CHECK: &str = "CKV_AWS_158";
+const SERVICE_KEY_REASON: &str =
+    "CloudWatch Logs encrypts log events at rest with service-managed \
+     keys; a customer-managed KMS key is opt-in (LogGroup::encryption_key) because it adds a key, \
+     its cost and a key policy for the logs service.";
 
 /// How long CloudWatch Logs keeps events: only the values the service accepts exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,7 +62,8 @@ impl LogRetention {
 /// A log group. Retention is always set: 30 days unless [`LogGroup::retention`] says
 /// otherwise; keeping events forever needs the explicit
 /// [`LogGroup::never_expire_explicitly`]. Retained when removed from the stack (logs are
-/// evidence).
+/// evidence). Encrypted at rest by CloudWatch Logs with service keys; a customer-managed KMS
+/// key is the opt-in [`LogGroup::encryption_key`].
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::LogGroup")]
 pub struct LogGroup {
@@ -71,7 +79,9 @@ impl Default for LogGroup {
 impl LogGroup {
     /// A log group with a generated name and 30 days of retention.
     pub fn new() -> LogGroup {
-        let mut resource = cfn::LogGroup::new().removal_policy(RemovalPolicy::Retain);
+        let mut resource = cfn::LogGroup::new()
+            .removal_policy(RemovalPolicy::Retain)
+            .skip_check(CUSTOMER_KEY_CHECK, SERVICE_KEY_REASON);
         resource
             .core_mut()
             .set("RetentionInDays", num(LogRetention::ONE_MONTH.in_days()));
@@ -81,6 +91,16 @@ impl LogGroup {
     /// Names the log group (e.g. `/ecs/orders`).
     pub fn named(mut self, name: impl Into<Val<String>>) -> LogGroup {
         self.resource.core_mut().set("LogGroupName", name.into());
+        self
+    }
+
+    /// Encrypts the events with the customer-managed KMS key `key_arn` (`KmsKeyId`). The key's
+    /// policy must let the regional CloudWatch Logs service principal use it for this log
+    /// group, or creating the group fails.
+    pub fn encryption_key(mut self, key_arn: impl Into<Val<String>>) -> LogGroup {
+        let core = self.resource.core_mut();
+        core.set("KmsKeyId", key_arn.into());
+        unskip_check(core, CUSTOMER_KEY_CHECK);
         self
     }
 

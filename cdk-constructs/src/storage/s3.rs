@@ -5,7 +5,8 @@ use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::s3 as cfn;
-use crate::iam::value::{list, obj, raw, s};
+use crate::error::ConstructError;
+use crate::iam::value::{list, obj, raw, s, unskip_check};
 use crate::iam::{
     actions, grant_all, Action, ConditionOperator, Grant, Grantee, PolicyDocument, Principal,
     Statement,
@@ -15,14 +16,23 @@ const READ_OBJECTS: &[&str] = &["s3:GetObject"];
 const LIST: &[&str] = &["s3:ListBucket"];
 const WRITE_OBJECTS: &[&str] = &["s3:DeleteObject", "s3:PutObject"];
 
+/// checkov: "bucket has access logging enabled", met with [`Bucket::server_access_logs`].
+const ACCESS_LOGS_CHECK: &str = "CKV_AWS_18";
+
+/// The service principal that delivers S3 server access logs.
+const S3_LOGGING_PRINCIPAL: &str = "logging.s3.amazonaws.com";
+
 /// A bucket with public access blocked, server-side encryption (SSE-S3), object ownership
 /// enforced (no ACLs), versioning on and a bucket policy denying any request without TLS.
-/// Retained when removed from the stack.
+/// Server access logging is the opt-in [`Bucket::server_access_logs`], into a bucket made with
+/// [`Bucket::for_access_logs`]. Retained when removed from the stack.
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::Bucket")]
 pub struct Bucket {
     resource: cfn::Bucket,
     policy: cfn::BucketPolicy,
+    #[construct(skip)]
+    receives_access_logs: bool,
 }
 
 impl Default for Bucket {
@@ -34,7 +44,42 @@ impl Default for Bucket {
 impl Bucket {
     /// A bucket with a generated name.
     pub fn new() -> Bucket {
-        let mut resource = cfn::Bucket::new().removal_policy(RemovalPolicy::Retain);
+        Bucket::with_policy(
+            None,
+            "Server access logging is opt-in (Bucket::server_access_logs): it needs a second \
+             bucket for the logs; object-level requests can be recorded by CloudTrail data \
+             events instead.",
+        )
+    }
+
+    /// A bucket to receive the server access logs of other buckets (see
+    /// [`Bucket::server_access_logs`]): its policy lets the S3 logging service of this account
+    /// write objects, and it does not log its own accesses (that would log the log deliveries).
+    pub fn for_access_logs() -> Bucket {
+        let mut bucket = Bucket::with_policy(
+            Some(
+                Statement::allow([Action::known("s3:PutObject")])
+                    .principal(Principal::Service(S3_LOGGING_PRINCIPAL.to_string()))
+                    .condition(
+                        ConditionOperator::StringEquals,
+                        "aws:SourceAccount",
+                        [fns::account_id()],
+                    ),
+            ),
+            "This is the access-log bucket: logging its own accesses would log every log \
+             delivery.",
+        );
+        bucket.receives_access_logs = true;
+        bucket
+    }
+
+    /// The bucket, with `log_writer` (the logging service's permission, without its resource:
+    /// the bucket's objects are added here) in its policy and CKV_AWS_18 skipped for
+    /// `no_logs_reason` (until [`Bucket::server_access_logs`] turns logging on).
+    fn with_policy(log_writer: Option<Statement>, no_logs_reason: &str) -> Bucket {
+        let mut resource = cfn::Bucket::new()
+            .removal_policy(RemovalPolicy::Retain)
+            .skip_check(ACCESS_LOGS_CHECK, no_logs_reason);
         let core = resource.core_mut();
         core.set(
             "BucketEncryption",
@@ -72,8 +117,56 @@ impl Bucket {
                 .on(objects_of(&bucket_arn))
                 .condition(ConditionOperator::Bool, "aws:SecureTransport", ["false"]),
         );
+        if let Some(writer) = log_writer {
+            let _ = tls_only.add_trusted(writer.on(objects_of(&bucket_arn)));
+        }
         let policy = cfn::BucketPolicy::new(resource.ref_(), tls_only.to_json_val());
-        Bucket { resource, policy }
+        Bucket {
+            resource,
+            policy,
+            receives_access_logs: false,
+        }
+    }
+
+    /// Logs every request to this bucket into `log_bucket` (made with
+    /// [`Bucket::for_access_logs`]) under `prefix` (e.g. `photos/`). Fails when `log_bucket`
+    /// cannot receive logs or is this bucket.
+    pub fn server_access_logs(
+        mut self,
+        log_bucket: &Bucket,
+        prefix: &str,
+    ) -> Result<Bucket, ConstructError> {
+        let bad = |message: &str| ConstructError::InvalidInput {
+            construct: "Bucket".to_string(),
+            message: message.to_string(),
+        };
+        if !log_bucket.receives_access_logs {
+            return Err(bad(
+                "the log bucket's policy does not let S3 deliver logs: create it with \
+                 Bucket::for_access_logs()",
+            ));
+        }
+        if self.resource.core().node() == log_bucket.resource.core().node() {
+            return Err(bad(
+                "a bucket cannot receive its own access logs: give a separate log bucket",
+            ));
+        }
+        if prefix.len() > 1024 {
+            return Err(bad("the log prefix is longer than 1024 characters"));
+        }
+        let core = self.resource.core_mut();
+        core.set(
+            "LoggingConfiguration",
+            obj([
+                (
+                    "DestinationBucketName",
+                    log_bucket.bucket_name().value().clone(),
+                ),
+                ("LogFilePrefix", s(prefix)),
+            ]),
+        );
+        unskip_check(core, ACCESS_LOGS_CHECK);
+        Ok(self)
     }
 
     /// A fixed bucket name (globally unique; prefer generated names).

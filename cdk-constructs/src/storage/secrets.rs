@@ -5,7 +5,7 @@ use cdk_core::{RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
 use crate::cfn::secretsmanager as cfn;
-use crate::iam::value::{num, obj, raw, s};
+use crate::iam::value::{num, obj, raw, s, unskip_check};
 use crate::iam::{actions, grant_all, Grant, Grantee, Statement};
 
 const READ: &[&str] = &[
@@ -13,12 +13,19 @@ const READ: &[&str] = &[
     "secretsmanager:GetSecretValue",
 ];
 
+/// checkov: "secret encrypted by a customer-managed KMS key", met only with
+/// [`Secret::encryption_key`].
+const CUSTOMER_KEY_CHECK: &str = "CKV_AWS_149";
+
 /// A secret with a generated 32-character value (no punctuation, so that it survives URLs and
-/// shell quoting). Retained when removed from the stack.
+/// shell quoting). Encrypted with the AWS managed key `aws/secretsmanager` unless
+/// [`Secret::encryption_key`] names a customer-managed one. Retained when removed from the stack.
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "storage::Secret")]
 pub struct Secret {
     resource: cfn::Secret,
+    #[construct(skip)]
+    key: Option<Val<String>>,
 }
 
 impl Default for Secret {
@@ -30,7 +37,14 @@ impl Default for Secret {
 impl Secret {
     /// A secret with a generated string value.
     pub fn generated() -> Secret {
-        let mut resource = cfn::Secret::new().removal_policy(RemovalPolicy::Retain);
+        let mut resource = cfn::Secret::new()
+            .removal_policy(RemovalPolicy::Retain)
+            .skip_check(
+            CUSTOMER_KEY_CHECK,
+            "Encrypted with the AWS managed key aws/secretsmanager; a customer-managed KMS key \
+                 is opt-in (Secret::encryption_key) because it adds a key, its cost and KMS \
+                 permissions for every reader.",
+        );
         resource.core_mut().set(
             "GenerateSecretString",
             obj([
@@ -38,7 +52,10 @@ impl Secret {
                 ("ExcludePunctuation", Value::Bool(true)),
             ]),
         );
-        Secret { resource }
+        Secret {
+            resource,
+            key: None,
+        }
     }
 
     /// A secret holding the JSON `template` (e.g. `{"username":"app"}`) with a generated value
@@ -69,6 +86,17 @@ impl Secret {
         self
     }
 
+    /// Encrypts the secret with the customer-managed KMS key `key_arn` (`KmsKeyId`); readers
+    /// granted with [`Secret::grant_read`] then also get `kms:Decrypt` on that key.
+    pub fn encryption_key(mut self, key_arn: impl Into<Val<String>>) -> Secret {
+        let key_arn = key_arn.into();
+        let core = self.resource.core_mut();
+        core.set("KmsKeyId", key_arn.clone());
+        unskip_check(core, CUSTOMER_KEY_CHECK);
+        self.key = Some(key_arn);
+        self
+    }
+
     /// What happens to the secret when it leaves the stack (default: retained).
     pub fn removal_policy(mut self, policy: RemovalPolicy) -> Secret {
         self.resource = self.resource.removal_policy(policy);
@@ -80,9 +108,14 @@ impl Secret {
         raw(self.resource.ref_())
     }
 
-    /// Read: `secretsmanager:GetSecretValue`, `secretsmanager:DescribeSecret` on this secret.
+    /// Read: `secretsmanager:GetSecretValue`, `secretsmanager:DescribeSecret` on this secret,
+    /// and `kms:Decrypt` on its customer-managed key if it has one.
     pub fn grant_read(&self, grantee: &mut (impl Grantee + ?Sized)) -> Grant {
-        grant_all(grantee, Statement::allow(actions(READ)).on(self.arn()), [])
+        let key = self
+            .key
+            .iter()
+            .map(|k| Statement::allow(actions(&["kms:Decrypt"])).on(k.clone()));
+        grant_all(grantee, Statement::allow(actions(READ)).on(self.arn()), key)
     }
 
     /// The resource.

@@ -89,10 +89,9 @@ impl Microservice {
         // Seed §4: ALB -> tasks on 3000, tasks -> Postgres 5432 and Redis 6379. The rules are
         // stored with the service, so a service in a later stack needs nothing from earlier
         // stacks but their exported ids.
-        platform.alb.route(
-            &mut service,
-            Route::path(path).health_check_path("/health"),
-        )?;
+        platform
+            .alb
+            .route(&mut service, Route::path(path).health_check_path("/health"))?;
         platform.database.grant_connect(&mut service);
         platform.cache.grant_connect(&mut service);
 

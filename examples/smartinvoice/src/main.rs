@@ -45,3 +45,75 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template() -> cdk::core::StackArtifact {
+        let mut app = App::new().with(stack().unwrap());
+        app.synth().unwrap().stack("SmartInvoice").unwrap().clone()
+    }
+
+    fn of_type<'a>(
+        t: &'a serde_json::Value,
+        type_name: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a serde_json::Value)> + 'a {
+        t["Resources"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(move |(_, r)| r["Type"] == type_name)
+    }
+
+    #[test]
+    fn four_roles_and_only_the_eb_service_role_keeps_managed_policies() {
+        let stack = template();
+        let t = stack.template_json();
+        assert_eq!(of_type(&t, "AWS::IAM::Role").count(), 4);
+        let managed: Vec<(&String, &serde_json::Value)> = of_type(&t, "AWS::IAM::Role")
+            .filter(|(_, r)| r["Properties"].get("ManagedPolicyArns").is_some())
+            .collect();
+        assert_eq!(managed.len(), 1);
+        assert!(stack.paths[managed[0].0].ends_with("Roles/EbService/Resource"));
+        let arns = managed[0].1["Properties"]["ManagedPolicyArns"].to_string();
+        assert!(arns.contains("AWSElasticBeanstalkEnhancedHealth"), "{arns}");
+        assert!(
+            !arns.contains("FullAccess") && !arns.contains("PowerUser"),
+            "{arns}"
+        );
+    }
+
+    #[test]
+    fn the_only_wildcard_resource_is_the_ecr_token() {
+        let t = template().template_json();
+        let mut wildcards = Vec::new();
+        for (_, policy) in of_type(&t, "AWS::IAM::RolePolicy") {
+            for st in policy["Properties"]["PolicyDocument"]["Statement"]
+                .as_array()
+                .unwrap()
+            {
+                assert_eq!(st["Effect"], "Allow");
+                let action = st["Action"].to_string();
+                assert!(!action.contains('*'), "wildcard action {action}");
+                if st["Resource"] == "*" {
+                    wildcards.push(action);
+                }
+            }
+        }
+        // The backend instances and the OCR execution role both pull from ECR.
+        assert_eq!(wildcards, ["\"ecr:GetAuthorizationToken\""; 2]);
+    }
+
+    #[test]
+    fn the_instance_profile_wraps_the_backend_role_and_the_network_is_the_seeds() {
+        let stack = template();
+        let t = stack.template_json();
+        let (_, profile) = of_type(&t, "AWS::IAM::InstanceProfile").next().unwrap();
+        let role = profile["Properties"]["Roles"][0]["Ref"].as_str().unwrap();
+        assert!(stack.paths[role].ends_with("Roles/EbEc2/Resource"));
+        assert_eq!(of_type(&t, "AWS::EC2::SecurityGroup").count(), 4);
+        assert_eq!(of_type(&t, "AWS::EC2::Subnet").count(), 4);
+        assert_eq!(of_type(&t, "AWS::EC2::NatGateway").count(), 1);
+    }
+}

@@ -165,7 +165,7 @@ impl Roles {
         Group::new()
             .with(
                 "EbInstanceProfileName",
-                Output::new(self.eb_instance_profile.ref_::<String>())
+                Output::new(self.eb_instance_profile.ref_())
                     .description("Instance profile of the backend's Elastic Beanstalk environment"),
             )
             .with(

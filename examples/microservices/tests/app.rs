@@ -1,0 +1,279 @@
+//! The microservices example against seed 000: each task role holds exactly the seed's
+//! permissions, each execution role only its own service's parameter, secret, logs and image,
+//! the security-group chain is ALB -> tasks (3000) -> Postgres (5432) / Redis (6379), and the
+//! 40-service app of the benchmark fits CloudFormation's per-stack limit and lints clean.
+
+use cdk::core::{Assembly, StackArtifact};
+use serde_json::{json, Value};
+
+fn synth(services: usize) -> Assembly {
+    microservices::build_app(services).unwrap().synth().unwrap()
+}
+
+/// Logical id and resource whose construct path ends with `suffix`.
+fn at<'a>(stack: &'a StackArtifact, t: &'a Value, suffix: &str) -> (&'a str, &'a Value) {
+    let (id, _) = stack
+        .paths
+        .iter()
+        .find(|(_, p)| p.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no resource at {suffix}"));
+    (id.as_str(), &t["Resources"][id.as_str()])
+}
+
+/// Sorted (action, resource) pairs of a policy resource.
+fn pairs(policy: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for st in policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(st["Effect"], "Allow");
+        let actions: Vec<String> = match &st["Action"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+            other => panic!("{other}"),
+        };
+        for a in actions {
+            out.push((a, st["Resource"].to_string()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn expected(list: &[(&str, Value)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list
+        .iter()
+        .map(|(a, r)| (a.to_string(), r.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn arn(id: &str) -> Value {
+    json!({"Fn::GetAtt": [id, "Arn"]})
+}
+
+#[test]
+fn task_roles_hold_exactly_the_seeds_permissions() {
+    let assembly = synth(2);
+    let stack = assembly.stack("Microservices").unwrap();
+    let t = stack.template_json();
+    let (photos, _) = at(stack, &t, "Platform/UserProfilePhotos/Resource");
+    let (emails, _) = at(stack, &t, "Platform/EmailNotifications/Resource");
+    let (orders_queue, _) = at(stack, &t, "Platform/OrderProcessingQueue/Resource");
+    let (sessions, _) = at(stack, &t, "Platform/Sessions/Resource");
+    let objects = json!({"Fn::Join": ["", [arn(photos), "/*"]]});
+
+    let (_, users) = at(
+        stack,
+        &t,
+        "UserService/Service/Roles/TaskRole/DefaultPolicy",
+    );
+    assert_eq!(
+        pairs(users),
+        expected(&[
+            ("s3:ListBucket", arn(photos)),
+            ("s3:GetObject", objects.clone()),
+            ("s3:PutObject", objects.clone()),
+            ("s3:DeleteObject", objects),
+            ("sqs:SendMessage", arn(emails)),
+            ("sqs:GetQueueAttributes", arn(emails)),
+            ("ssmmessages:CreateControlChannel", json!("*")),
+            ("ssmmessages:CreateDataChannel", json!("*")),
+            ("ssmmessages:OpenControlChannel", json!("*")),
+            ("ssmmessages:OpenDataChannel", json!("*")),
+        ])
+    );
+
+    let (_, orders) = at(
+        stack,
+        &t,
+        "OrderService/Service/Roles/TaskRole/DefaultPolicy",
+    );
+    assert_eq!(
+        pairs(orders),
+        expected(&[
+            ("sqs:ReceiveMessage", arn(orders_queue)),
+            ("sqs:DeleteMessage", arn(orders_queue)),
+            ("sqs:GetQueueAttributes", arn(orders_queue)),
+            ("dynamodb:GetItem", arn(sessions)),
+            ("dynamodb:PutItem", arn(sessions)),
+            ("dynamodb:UpdateItem", arn(sessions)),
+            ("dynamodb:DeleteItem", arn(sessions)),
+            ("dynamodb:Query", arn(sessions)),
+        ])
+    );
+    // ECS Exec is on for the user-service only, as in the seed.
+    let (_, service) = at(stack, &t, "UserService/Service/Resource");
+    assert_eq!(service["Properties"]["EnableExecuteCommand"], true);
+    let (_, service) = at(stack, &t, "OrderService/Service/Resource");
+    assert!(service["Properties"].get("EnableExecuteCommand").is_none());
+}
+
+#[test]
+fn execution_roles_read_only_their_own_service_configuration() {
+    let assembly = synth(2);
+    let stack = assembly.stack("Microservices").unwrap();
+    let t = stack.template_json();
+    for (construct, name) in [
+        ("UserService", "user-service"),
+        ("OrderService", "order-service"),
+    ] {
+        let (logs, _) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
+        let (secret, _) = at(stack, &t, &format!("{construct}/Credentials/Resource"));
+        let (_, policy) = at(
+            stack,
+            &t,
+            &format!("{construct}/Service/Roles/ExecutionRole/DefaultPolicy"),
+        );
+        let repo = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{name}")});
+        let parameter = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}/config")});
+        assert_eq!(
+            pairs(policy),
+            expected(&[
+                ("logs:CreateLogStream", arn(logs)),
+                ("logs:PutLogEvents", arn(logs)),
+                ("ecr:GetAuthorizationToken", json!("*")),
+                ("ecr:BatchCheckLayerAvailability", repo.clone()),
+                ("ecr:BatchGetImage", repo.clone()),
+                ("ecr:GetDownloadUrlForLayer", repo),
+                ("ssm:GetParameters", parameter),
+                ("secretsmanager:GetSecretValue", json!({"Ref": secret})),
+            ]),
+            "{construct}"
+        );
+        let (_, log_group) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
+        assert_eq!(log_group["Properties"]["RetentionInDays"], 30);
+    }
+}
+
+/// (source group, port) of every ingress rule on the group of logical id `group`.
+fn ingress_sources(t: &Value, group: &str) -> Vec<(Value, i64)> {
+    let mut out: Vec<(Value, i64)> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::EC2::SecurityGroupIngress")
+        .filter(|r| r["Properties"]["GroupId"] == json!({"Fn::GetAtt": [group, "GroupId"]}))
+        .map(|r| {
+            let p = &r["Properties"];
+            let source = p
+                .get("SourceSecurityGroupId")
+                .or_else(|| p.get("CidrIp"))
+                .cloned()
+                .unwrap();
+            (source, p["FromPort"].as_i64().unwrap())
+        })
+        .collect();
+    out.sort_by_key(|(s, p)| (s.to_string(), *p));
+    out
+}
+
+#[test]
+fn security_groups_chain_alb_tasks_postgres_and_redis() {
+    let assembly = synth(2);
+    let stack = assembly.stack("Microservices").unwrap();
+    let t = stack.template_json();
+    let group = |suffix: &str| at(stack, &t, suffix).0.to_string();
+    let gid = |id: &str| json!({"Fn::GetAtt": [id, "GroupId"]});
+    let alb = group("Platform/Alb/SecurityGroup/Resource");
+    let users = group("UserService/Service/SecurityGroup/Resource");
+    let orders = group("OrderService/Service/SecurityGroup/Resource");
+    assert_eq!(ingress_sources(&t, &alb), vec![(json!("0.0.0.0/0"), 80)]);
+    for service in [&users, &orders] {
+        assert_eq!(ingress_sources(&t, service), vec![(gid(&alb), 3000)]);
+    }
+    let mut both = vec![gid(&users), gid(&orders)];
+    both.sort_by_key(|v| v.to_string());
+    let database = group("Platform/Database/SecurityGroup/Resource");
+    let cache = group("Platform/Cache/SecurityGroup/Resource");
+    let sources =
+        |g: &str| -> Vec<Value> { ingress_sources(&t, g).into_iter().map(|(s, _)| s).collect() };
+    assert_eq!(sources(&database), both);
+    assert_eq!(sources(&cache), both);
+    assert!(ingress_sources(&t, &database)
+        .iter()
+        .all(|(_, p)| *p == 5432));
+    assert!(ingress_sources(&t, &cache).iter().all(|(_, p)| *p == 6379));
+}
+
+#[test]
+fn path_routing_sends_users_and_orders_to_their_services() {
+    let assembly = synth(2);
+    let stack = assembly.stack("Microservices").unwrap();
+    let t = stack.template_json();
+    let rules: Vec<&Value> = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == "AWS::ElasticLoadBalancingV2::ListenerRule")
+        .collect();
+    let mut paths: Vec<String> = rules
+        .iter()
+        .map(|r| r["Properties"]["Conditions"].to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 2);
+    assert!(paths[0].contains("/orders/*"), "{paths:?}");
+    assert!(paths[1].contains("/users/*"), "{paths:?}");
+    assert_eq!(
+        count(&t, "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+        1,
+        "one ALB for both services"
+    );
+}
+
+fn count(t: &Value, type_name: &str) -> usize {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"] == type_name)
+        .count()
+}
+
+#[test]
+fn forty_services_stay_under_the_stack_limit_and_lint_clean() {
+    let assembly = synth(40);
+    let counts: Vec<(String, usize)> = assembly
+        .stacks
+        .iter()
+        .map(|s| {
+            let n = s.template_json()["Resources"].as_object().unwrap().len();
+            (s.id.clone(), n)
+        })
+        .collect();
+    assert_eq!(counts.len(), 2, "{counts:?}");
+    assert!(counts.iter().all(|(_, n)| *n < 500), "{counts:?}");
+    assert!((400..500).contains(&counts[0].1), "{counts:?}");
+    let services: usize = assembly
+        .stacks
+        .iter()
+        .map(|s| count(&s.template_json(), "AWS::ECS::Service"))
+        .sum();
+    assert_eq!(services, 40);
+    assert_eq!(assembly.stacks[1].dependencies, ["Microservices"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    assembly.write(dir.path()).unwrap();
+    let files: Vec<_> = assembly
+        .stacks
+        .iter()
+        .map(|s| dir.path().join(&s.file_name))
+        .collect();
+    if let Err(e) = cdk_testkit::lint::cfn_lint(&files) {
+        panic!("{e:?}");
+    }
+}
+
+#[test]
+fn zero_services_is_refused_with_a_message() {
+    let Err(e) = microservices::build_app(0) else {
+        panic!("an app without services was built");
+    };
+    assert!(e.to_string().contains("at least one service"), "{e}");
+    let one = synth(1);
+    let t = one.stack("Microservices").unwrap().template_json();
+    assert_eq!(count(&t, "AWS::ECS::Service"), 1);
+}
