@@ -17,6 +17,10 @@ pub enum Cond {}
 
 /// Identifier kinds: strings with a meaning. A value of one id kind is accepted where that kind
 /// or a plain string is asked for, never where another id kind is.
+#[diagnostic::on_unimplemented(
+    message = "a value of kind `{Self}` is expected here, and this value cannot become one",
+    note = "string literals convert only into strings and identifier kinds (VpcId, SubnetId, ...); numbers and booleans need Rust numbers and `true`/`false`; a typed id converts only into its own kind or a plain string"
+)]
 pub trait IdKind {
     /// Human-readable name, used in messages.
     const NAME: &'static str;

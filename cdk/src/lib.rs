@@ -81,3 +81,8 @@ impl AppExt for cdk_core::App {
         run(self)
     }
 }
+
+// The README's code blocks compile and run as doctests of this crate.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -390,12 +390,7 @@ fn build_template(
 fn peer_names(walk: &tree::Walk<'_>) -> HashMap<NodeId, String> {
     walk.elements
         .iter()
-        .map(|(node, &i)| {
-            (
-                *node,
-                tree::peer_name(&walk.nodes[i].path),
-            )
-        })
+        .map(|(node, &i)| (*node, tree::peer_name(&walk.nodes[i].path)))
         .collect()
 }
 
