@@ -54,7 +54,8 @@ for arg in "$@"; do
   esac
 done
 
-cmd=(cargo test "${scope[@]}" "$@")
+# Run every test binary even after a failure, so one CI log shows all failures.
+cmd=(cargo test --no-fail-fast "${scope[@]}" "$@")
 say "${cmd[*]}"
 start=$SECONDS
 "${cmd[@]}"

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use crate::aspect::Aspect;
-use crate::construct::{Child, ChildId, ChildMut, Construct};
+use crate::construct::{Child, ChildId, ChildMut, Construct, Group};
 
 /// One CloudFormation stack: its settings and the constructs in it.
 pub struct Stack {
@@ -16,7 +16,7 @@ pub struct Stack {
     pub(crate) metadata: IndexMap<String, serde_json::Value>,
     pub(crate) dependencies: Vec<String>,
     pub(crate) aspects: Vec<Box<dyn Aspect>>,
-    children: Vec<(ChildId, Box<dyn Construct>)>,
+    children: Group,
 }
 
 impl Stack {
@@ -33,7 +33,7 @@ impl Stack {
             metadata: IndexMap::new(),
             dependencies: Vec::new(),
             aspects: Vec::new(),
-            children: Vec::new(),
+            children: Group::new(),
         }
     }
 
@@ -53,7 +53,7 @@ impl Stack {
         id: impl Into<ChildId>,
         construct: impl Construct + 'static,
     ) -> &mut Self {
-        self.children.push((id.into(), Box::new(construct)));
+        self.children.add(id, construct);
         self
     }
 
@@ -117,21 +117,9 @@ impl Construct for Stack {
         "Stack"
     }
     fn children(&self) -> Vec<Child<'_>> {
-        self.children
-            .iter()
-            .map(|(id, c)| Child {
-                id: id.clone(),
-                node: c.as_ref(),
-            })
-            .collect()
+        self.children.children()
     }
     fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        self.children
-            .iter_mut()
-            .map(|(id, c)| ChildMut {
-                id: id.clone(),
-                node: c.as_mut(),
-            })
-            .collect()
+        self.children.children_mut()
     }
 }

@@ -4,7 +4,7 @@
 //! path / host routes to ECS services with deterministic rule priorities.
 
 use cdk_core::kind::{CertificateArn, LoadBalancerArn, SubnetId, VpcId};
-use cdk_core::{Child, ChildId, ChildMut, Construct, CostItem, Resource, Val, Value};
+use cdk_core::{CostItem, Resource, Val, Value};
 use indexmap::IndexMap;
 
 use super::priority::PriorityAllocator;
@@ -196,30 +196,16 @@ impl AlbBuilder {
     }
 }
 
-/// The load balancer resource and its fixed monthly cost (a small hand-written `Construct`, so
-/// that synthesis reports the cost).
-#[derive(Debug, Clone)]
+/// The load balancer resource and its fixed monthly cost, reported at synthesis.
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "elbv2::LoadBalancerResource", costs = "LoadBalancerResource::costs")]
 pub struct LoadBalancerResource {
     resource: cfn::LoadBalancer,
+    #[construct(skip)]
     azs: usize,
 }
 
-impl Construct for LoadBalancerResource {
-    fn construct_type(&self) -> &str {
-        "elbv2::LoadBalancerResource"
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        vec![Child {
-            id: ChildId::from("Resource"),
-            node: &self.resource,
-        }]
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        vec![ChildMut {
-            id: ChildId::from("Resource"),
-            node: &mut self.resource,
-        }]
-    }
+impl LoadBalancerResource {
     fn costs(&self) -> Vec<CostItem> {
         vec![
             CostItem {

@@ -25,6 +25,7 @@ mod grant;
 mod name;
 mod policy;
 mod role;
+mod shared_execution;
 mod task_roles;
 pub(crate) mod value;
 
@@ -36,4 +37,6 @@ pub use policy::{
     POLICY_VERSION, REFERENCE_ESTIMATE,
 };
 pub use role::{ManagedPolicy, Role, DEFAULT_POLICY_NAME, INLINE_POLICY_LIMIT};
+pub(crate) use shared_execution::ExecutionNeeds;
+pub use shared_execution::SharedExecutionRole;
 pub use task_roles::{TaskRoles, ECS_TASKS_PRINCIPAL};

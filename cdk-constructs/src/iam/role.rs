@@ -2,7 +2,7 @@
 //! size is checked against IAM's limit at synthesis; and managed policies for what does not fit.
 
 use cdk_core::kind::RoleArn;
-use cdk_core::{Annotation, Child, ChildId, ChildMut, Construct, NodeId, Resource, Val};
+use cdk_core::{Annotation, NodeId, Resource, Val};
 
 use super::grant::{CheckedStatement, Grant, Grantee};
 use super::name::RoleNameText;
@@ -20,13 +20,19 @@ pub const DEFAULT_POLICY_NAME: &str = "grants";
 /// An IAM role. Permissions are added with [`Grantee::grant`] (usually through a typed call on
 /// the shared resource, e.g. `bucket.grant_read(&mut role)`); they go into one
 /// `AWS::IAM::RolePolicy` (child `DefaultPolicy`) created with the first grant.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "iam::Role", annotations = "Role::size_annotations")]
 pub struct Role {
     resource: cfn::Role,
+    #[construct(id = "DefaultPolicy")]
     policy: Option<cfn::RolePolicy>,
+    #[construct(skip)]
     document: PolicyDocument,
+    #[construct(skip)]
     managed: Vec<Val<String>>,
+    #[construct(skip)]
     name: Option<RoleNameText>,
+    #[construct(skip)]
     policy_name: Val<String>,
 }
 
@@ -174,6 +180,20 @@ impl Role {
         self.policy.as_ref().map(|p| p.core().node())
     }
 
+    /// Replaces everything granted so far with `document` (for a role whose policy is
+    /// recomputed as a whole, like [`super::SharedExecutionRole`]); returns the policy's node.
+    pub(crate) fn replace_policy_document(&mut self, document: PolicyDocument) -> NodeId {
+        self.document = document;
+        let json = self.document.to_json_val();
+        let role_name = self.resource.ref_();
+        let policy_name = self.policy_name.clone();
+        let policy = self
+            .policy
+            .get_or_insert_with(|| cfn::RolePolicy::new(policy_name, role_name));
+        policy.core_mut().set("PolicyDocument", json);
+        policy.core().node()
+    }
+
     /// Checks the inline policy against IAM's 10,240-character limit (estimated; see
     /// [`PolicyDocument::estimated_size`]). Also run at synthesis.
     pub fn check_inline_policy_size(&self) -> Result<(), ConstructError> {
@@ -212,37 +232,8 @@ impl Grantee for Role {
     }
 }
 
-impl Construct for Role {
-    fn construct_type(&self) -> &str {
-        "iam::Role"
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        let mut out = vec![Child {
-            id: ChildId::from("Resource"),
-            node: &self.resource as &dyn Construct,
-        }];
-        if let Some(p) = &self.policy {
-            out.push(Child {
-                id: ChildId::from("DefaultPolicy"),
-                node: p,
-            });
-        }
-        out
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        let mut out = vec![ChildMut {
-            id: ChildId::from("Resource"),
-            node: &mut self.resource as &mut dyn Construct,
-        }];
-        if let Some(p) = &mut self.policy {
-            out.push(ChildMut {
-                id: ChildId::from("DefaultPolicy"),
-                node: p,
-            });
-        }
-        out
-    }
-    fn annotations(&self) -> Vec<Annotation> {
+impl Role {
+    fn size_annotations(&self) -> Vec<Annotation> {
         match self.check_inline_policy_size() {
             Ok(()) => Vec::new(),
             Err(e) => vec![Annotation::error(e.to_string())],
@@ -253,9 +244,11 @@ impl Construct for Role {
 /// A customer-managed policy (`AWS::IAM::ManagedPolicy`): for permissions that do not fit in a
 /// role's inline policy, or that several roles share. Attach it with
 /// [`Role::attach_managed_policy`]`(policy.arn())`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(type_name = "iam::ManagedPolicy", annotations = "ManagedPolicy::empty_annotations")]
 pub struct ManagedPolicy {
     resource: cfn::ManagedPolicy,
+    #[construct(skip)]
     document: PolicyDocument,
 }
 
@@ -302,11 +295,8 @@ impl Default for ManagedPolicy {
     }
 }
 
-impl Construct for ManagedPolicy {
-    fn construct_type(&self) -> &str {
-        "iam::ManagedPolicy"
-    }
-    fn annotations(&self) -> Vec<Annotation> {
+impl ManagedPolicy {
+    fn empty_annotations(&self) -> Vec<Annotation> {
         if self.document.is_empty() {
             vec![Annotation::error(
                 "this managed policy grants nothing, which IAM refuses: grant something to it \
@@ -315,17 +305,5 @@ impl Construct for ManagedPolicy {
         } else {
             Vec::new()
         }
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        vec![Child {
-            id: ChildId::from("Resource"),
-            node: &self.resource,
-        }]
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        vec![ChildMut {
-            id: ChildId::from("Resource"),
-            node: &mut self.resource,
-        }]
     }
 }

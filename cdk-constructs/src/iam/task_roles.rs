@@ -27,7 +27,7 @@ pub struct TaskRoles {
     task: Role,
 }
 
-fn ecs_role() -> Role {
+pub(super) fn ecs_role() -> Role {
     Role::assumed_by_service_for(
         ECS_TASKS_PRINCIPAL,
         fns::sub_plain("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:*"),
@@ -87,6 +87,11 @@ impl TaskRoles {
     /// The task role.
     pub fn task_role(&self) -> &Role {
         &self.task
+    }
+
+    /// The task role alone, for a service whose execution role is shared.
+    pub(crate) fn into_task_role(self) -> Role {
+        self.task
     }
 
     /// The task role, mutably (to attach managed policies).

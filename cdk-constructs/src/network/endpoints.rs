@@ -3,7 +3,7 @@
 //! security group that admits HTTPS only from the groups that need it).
 
 use cdk_core::kind::{RouteTableId, SubnetId, VpcEndpointId, VpcId};
-use cdk_core::{fns, Child, ChildMut, Construct, CostItem, Val};
+use cdk_core::{fns, CostItem, Val};
 
 use crate::cfn::ec2;
 use crate::network::port::Port;
@@ -122,11 +122,14 @@ pub(crate) fn gateway_endpoint(
 }
 
 /// An interface endpoint with its security group. Reports its per-AZ hourly cost.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(costs = "InterfaceEndpoint::costs")]
 pub struct InterfaceEndpoint {
+    #[construct(skip)]
     service: InterfaceService,
     security_group: SecurityGroup,
     resource: ec2::VpcEndpoint,
+    #[construct(skip)]
     azs: u32,
 }
 
@@ -190,34 +193,7 @@ impl Connectable for InterfaceEndpoint {
     }
 }
 
-impl Construct for InterfaceEndpoint {
-    fn construct_type(&self) -> &str {
-        "InterfaceEndpoint"
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        vec![
-            Child {
-                id: "SecurityGroup".into(),
-                node: &self.security_group,
-            },
-            Child {
-                id: "Resource".into(),
-                node: &self.resource,
-            },
-        ]
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        vec![
-            ChildMut {
-                id: "SecurityGroup".into(),
-                node: &mut self.security_group,
-            },
-            ChildMut {
-                id: "Resource".into(),
-                node: &mut self.resource,
-            },
-        ]
-    }
+impl InterfaceEndpoint {
     fn costs(&self) -> Vec<CostItem> {
         vec![pricing::interface_endpoint(self.azs)]
     }

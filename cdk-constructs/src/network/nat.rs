@@ -2,7 +2,7 @@
 //! which reports its fixed monthly cost at synthesis.
 
 use cdk_core::kind::{NatGatewayId, SubnetId};
-use cdk_core::{Child, ChildMut, Construct, CostItem, NodeId, Resource, Tag, Val};
+use cdk_core::{CostItem, NodeId, Resource, Tag, Val};
 
 use crate::cfn::ec2;
 use crate::pricing;
@@ -22,7 +22,8 @@ pub enum NatPolicy {
 }
 
 /// A NAT gateway in a public subnet, with the Elastic IP it sends traffic from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, cdk_macros::Construct)]
+#[construct(costs = "NatGateway::costs")]
 pub struct NatGateway {
     eip: ec2::Eip,
     resource: ec2::NatGateway,
@@ -59,34 +60,7 @@ impl NatGateway {
     }
 }
 
-impl Construct for NatGateway {
-    fn construct_type(&self) -> &str {
-        "NatGateway"
-    }
-    fn children(&self) -> Vec<Child<'_>> {
-        vec![
-            Child {
-                id: "Eip".into(),
-                node: &self.eip,
-            },
-            Child {
-                id: "Resource".into(),
-                node: &self.resource,
-            },
-        ]
-    }
-    fn children_mut(&mut self) -> Vec<ChildMut<'_>> {
-        vec![
-            ChildMut {
-                id: "Eip".into(),
-                node: &mut self.eip,
-            },
-            ChildMut {
-                id: "Resource".into(),
-                node: &mut self.resource,
-            },
-        ]
-    }
+impl NatGateway {
     fn costs(&self) -> Vec<CostItem> {
         vec![pricing::nat_gateways(1), pricing::public_ipv4_addresses(1)]
     }
