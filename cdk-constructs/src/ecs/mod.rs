@@ -41,6 +41,7 @@
 
 mod cluster;
 mod container;
+mod roles;
 mod scaling;
 mod service;
 mod size;

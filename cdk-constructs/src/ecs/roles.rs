@@ -1,22 +1,20 @@
 //! The roles of one service: its own execution + task role pair (the default), or its own task
-//! role with an execution role shared with other services ([`SharedExecutionRole`]).
+//! role with an execution role shared with other services (`iam::SharedExecutionRole`).
 
 use cdk_core::kind::RoleArn;
 use cdk_core::{Annotation, Child, ChildId, ChildMut, Construct, NodeId, Val};
 
 use crate::iam::{Role, TaskRoles};
 
-#[cfg(doc)]
-use crate::iam::SharedExecutionRole;
-
 /// The roles an `EcsService` holds.
 #[derive(Debug, Clone)]
 pub(crate) enum ServiceRoles {
-    /// Its own pair; the tree is exactly that of [`TaskRoles`].
-    Own(TaskRoles),
+    /// Its own pair; the tree is exactly that of [`TaskRoles`]. (Roles are boxed: they are
+    /// large and of different sizes in the two variants.)
+    Own(Box<TaskRoles>),
     /// Its own task role; the execution role lives elsewhere in the tree.
     Shared {
-        task: Role,
+        task: Box<Role>,
         execution_arn: Val<RoleArn>,
         execution_policy: NodeId,
     },

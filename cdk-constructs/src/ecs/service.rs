@@ -7,18 +7,22 @@ use cdk_macros::Construct;
 
 use super::cluster::EcsCluster;
 use super::container::{push_unique, Container};
+use super::roles::ServiceRoles;
 use super::scaling::{AutoScaling, ServiceScaling};
 use super::size::FargateSize;
 use crate::cfn::ecs as cfn;
 use crate::error::ConstructError;
 use crate::iam::value::{list, num, obj, s};
-use crate::iam::{CheckedStatement, Grant, Grantee, TaskRoles};
+use crate::iam::{
+    CheckedStatement, ExecutionNeeds, Grant, Grantee, Role, SharedExecutionRole, TaskRoles,
+};
 use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
 use crate::storage::{LogGroup, LogRetention};
 
-/// Builder of an [`EcsService`]; see [`EcsService::builder`].
-#[derive(Debug, Clone)]
-pub struct EcsServiceBuilder {
+/// Builder of an [`EcsService`]; see [`EcsService::builder`]. The lifetime is that of the
+/// [`SharedExecutionRole`] given to [`EcsServiceBuilder::execution_role`], if any.
+#[derive(Debug)]
+pub struct EcsServiceBuilder<'r> {
     name: String,
     cluster_arn: Val<String>,
     cluster_name: Val<String>,
@@ -30,6 +34,7 @@ pub struct EcsServiceBuilder {
     desired_count: Option<u16>,
     retention: LogRetention,
     roles: Option<TaskRoles>,
+    shared_execution: Option<&'r mut SharedExecutionRole>,
     scaling: Option<AutoScaling>,
     exec: bool,
     rollback: bool,
@@ -72,7 +77,7 @@ fn private_subnets(
     vpc.select(selection)
 }
 
-impl EcsServiceBuilder {
+impl<'r> EcsServiceBuilder<'r> {
     /// The size of each task (default 0.25 vCPU, 512 MiB).
     pub fn size(mut self, size: FargateSize) -> Self {
         self.size = size;
@@ -109,6 +114,16 @@ impl EcsServiceBuilder {
     /// Use these roles (e.g. with fixed names) instead of two generated ones.
     pub fn roles(mut self, roles: TaskRoles) -> Self {
         self.roles = Some(roles);
+        self
+    }
+
+    /// Use `role` as the execution role instead of a role of the service's own: at `build()`
+    /// the service registers into it what its task definition needs (its log group, the ECR
+    /// repositories of its images, the SSM parameters and secrets its containers declare). The
+    /// service keeps its own task role and depends on the shared role's policy. Not together
+    /// with [`EcsServiceBuilder::roles`].
+    pub fn execution_role(mut self, role: &'r mut SharedExecutionRole) -> Self {
+        self.shared_execution = Some(role);
         self
     }
 
@@ -166,9 +181,15 @@ impl EcsServiceBuilder {
             )));
         }
 
+        if self.roles.is_some() && self.shared_execution.is_some() {
+            return Err(invalid(
+                "both .roles(...) and .execution_role(...) are given: the execution role of \
+                 the TaskRoles would be unused; remove one of them"
+                    .into(),
+            ));
+        }
+
         let logs = LogGroup::new().retention(self.retention);
-        let mut roles = self.roles.unwrap_or_default();
-        let _logs_grant = roles.grant_log_writes(logs.arn());
         let mut repositories = Vec::new();
         let mut parameters = Vec::new();
         let mut secrets = Vec::new();
@@ -180,13 +201,35 @@ impl EcsServiceBuilder {
             p.into_iter().for_each(|a| push_unique(&mut parameters, a));
             s.into_iter().for_each(|a| push_unique(&mut secrets, a));
         }
-        if !repositories.is_empty() {
-            let _ecr = roles.grant_ecr_pull(repositories);
-        }
-        let _parameters = roles.grant_parameters_to_agent(parameters);
-        let _secrets = roles.grant_secrets_to_agent(secrets);
+        let mut roles = match self.shared_execution {
+            Some(shared) => {
+                let needs = ExecutionNeeds {
+                    log_group: Some(logs.arn()),
+                    repositories,
+                    parameters,
+                    secrets,
+                };
+                let execution_policy = shared.register(&self.name, needs);
+                ServiceRoles::Shared {
+                    task: Box::new(TaskRoles::task_role_alone()),
+                    execution_arn: shared.arn(),
+                    execution_policy,
+                }
+            }
+            None => {
+                let mut roles = self.roles.unwrap_or_default();
+                let _logs_grant = roles.grant_log_writes(logs.arn());
+                if !repositories.is_empty() {
+                    let _ecr = roles.grant_ecr_pull(repositories);
+                }
+                let _parameters = roles.grant_parameters_to_agent(parameters);
+                let _secrets = roles.grant_secrets_to_agent(secrets);
+                ServiceRoles::Own(Box::new(roles))
+            }
+        };
         if self.exec {
-            let _exec = roles.grant_ecs_exec();
+            let statement = TaskRoles::ecs_exec_statement();
+            let _exec = roles.task_role_mut().grant(statement);
         }
 
         let mut task_definition = cfn::TaskDefinition::new();
@@ -203,7 +246,7 @@ impl EcsServiceBuilder {
                 ("OperatingSystemFamily", s("LINUX")),
             ]),
         );
-        td.set("ExecutionRoleArn", roles.execution_role().arn());
+        td.set("ExecutionRoleArn", roles.execution_arn());
         td.set("TaskRoleArn", roles.task_role().arn());
         let log_group_name: Val<String> = logs.name().into();
         td.set(
@@ -290,11 +333,11 @@ impl EcsServiceBuilder {
 
 /// A Fargate service. Permissions granted to it (`bucket.grant_read(&mut service)`) go to its
 /// task role, and the service waits for them at deployment: it `DependsOn` the policies of
-/// both its roles.
+/// both its roles (its own execution role's, or the policy of the shared execution role).
 #[derive(Debug, Clone, Construct)]
 #[construct(type_name = "ecs::EcsService")]
 pub struct EcsService {
-    roles: TaskRoles,
+    roles: ServiceRoles,
     logs: LogGroup,
     task_definition: cfn::TaskDefinition,
     security_group: SecurityGroup,
@@ -309,7 +352,7 @@ pub struct EcsService {
 impl EcsService {
     /// A service `name` (letters, digits, `-`, `_`: it names the task family) on `cluster`,
     /// in the private subnets of `vpc`.
-    pub fn builder(name: &str, cluster: &EcsCluster, vpc: &TieredVpc) -> EcsServiceBuilder {
+    pub fn builder<'r>(name: &str, cluster: &EcsCluster, vpc: &TieredVpc) -> EcsServiceBuilder<'r> {
         let valid = !name.is_empty()
             && name.len() <= 200
             && name
@@ -349,6 +392,7 @@ impl EcsService {
             desired_count: None,
             retention: LogRetention::ONE_MONTH,
             roles: None,
+            shared_execution: None,
             scaling: None,
             exec: false,
             rollback: true,
@@ -357,14 +401,7 @@ impl EcsService {
     }
 
     fn depend_on_policies(&mut self) {
-        let nodes: Vec<NodeId> = [
-            self.roles.execution_role().policy_node(),
-            self.roles.task_role().policy_node(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        for node in nodes {
+        for node in self.roles.policy_nodes() {
             self.resource.core_mut().add_dependency(node);
         }
     }
@@ -374,18 +411,45 @@ impl EcsService {
         &self.name
     }
 
-    /// The roles.
-    pub fn roles(&self) -> &TaskRoles {
-        &self.roles
+    /// The service's own execution and task roles; `None` when its execution role is a
+    /// [`SharedExecutionRole`] (see [`EcsService::task_role`]).
+    pub fn roles(&self) -> Option<&TaskRoles> {
+        match &self.roles {
+            ServiceRoles::Own(roles) => Some(roles),
+            ServiceRoles::Shared { .. } => None,
+        }
     }
 
-    /// Grants `statement` to the execution role (e.g. a KMS key that encrypts a secret the
-    /// task reads); the service waits for it like for the task role's grants. There is no
-    /// mutable access to the roles themselves, so no grant can bypass that dependency.
-    pub fn grant_to_execution_role(&mut self, statement: CheckedStatement) -> Grant {
-        let grant = self.roles.execution_role_mut().grant(statement);
+    /// The task role (the application's permissions).
+    pub fn task_role(&self) -> &Role {
+        self.roles.task_role()
+    }
+
+    /// The ARN of the execution role, its own or the shared one.
+    pub fn execution_role_arn(&self) -> Val<cdk_core::kind::RoleArn> {
+        self.roles.execution_arn()
+    }
+
+    /// Grants `statement` to the service's own execution role (e.g. a KMS key that encrypts a
+    /// secret the task reads); the service waits for it like for the task role's grants. There
+    /// is no mutable access to the roles themselves, so no grant can bypass that dependency.
+    /// With a [`SharedExecutionRole`] this is an error: grant to the shared role itself
+    /// (`shared.grant(...)`), whose policy the service already waits for.
+    pub fn grant_to_execution_role(
+        &mut self,
+        statement: CheckedStatement,
+    ) -> Result<Grant, ConstructError> {
+        let ServiceRoles::Own(roles) = &mut self.roles else {
+            return Err(ConstructError::InvalidInput {
+                construct: format!("EcsService `{}`", self.name),
+                message: "its execution role is shared: grant to the SharedExecutionRole \
+                          itself (`shared.grant(...)`), before or after building the services"
+                    .into(),
+            });
+        };
+        let grant = roles.execution_role_mut().grant(statement);
         self.resource.core_mut().add_dependency(grant.policy);
-        grant
+        Ok(grant)
     }
 
     /// Attaches a managed policy (by ARN) to the task role, for permissions that do not fit
@@ -449,7 +513,7 @@ impl EcsService {
 
 impl Grantee for EcsService {
     fn grant(&mut self, statement: CheckedStatement) -> Grant {
-        let grant = self.roles.grant(statement);
+        let grant = self.roles.task_role_mut().grant(statement);
         self.resource.core_mut().add_dependency(grant.policy);
         grant
     }

@@ -198,7 +198,10 @@ impl AlbBuilder {
 
 /// The load balancer resource and its fixed monthly cost, reported at synthesis.
 #[derive(Debug, Clone, cdk_macros::Construct)]
-#[construct(type_name = "elbv2::LoadBalancerResource", costs = "LoadBalancerResource::costs")]
+#[construct(
+    type_name = "elbv2::LoadBalancerResource",
+    costs = "LoadBalancerResource::costs"
+)]
 pub struct LoadBalancerResource {
     resource: cfn::LoadBalancer,
     #[construct(skip)]

@@ -245,7 +245,10 @@ impl Role {
 /// role's inline policy, or that several roles share. Attach it with
 /// [`Role::attach_managed_policy`]`(policy.arn())`.
 #[derive(Debug, Clone, cdk_macros::Construct)]
-#[construct(type_name = "iam::ManagedPolicy", annotations = "ManagedPolicy::empty_annotations")]
+#[construct(
+    type_name = "iam::ManagedPolicy",
+    annotations = "ManagedPolicy::empty_annotations"
+)]
 pub struct ManagedPolicy {
     resource: cfn::ManagedPolicy,
     #[construct(skip)]

@@ -89,9 +89,10 @@ impl TaskRoles {
         &self.task
     }
 
-    /// The task role alone, for a service whose execution role is shared.
-    pub(crate) fn into_task_role(self) -> Role {
-        self.task
+    /// A task role alone (described like the one of [`TaskRoles::new`]), for a service whose
+    /// execution role is shared.
+    pub(crate) fn task_role_alone() -> Role {
+        ecs_role().description("ECS task role: the application's permissions")
     }
 
     /// The task role, mutably (to attach managed policies).
@@ -167,6 +168,11 @@ impl TaskRoles {
     /// ECS Exec (`aws ecs execute-command`): the task role may open the SSM session channels.
     /// These `ssmmessages` actions have no resource type, so they are granted on `*`.
     pub fn grant_ecs_exec(&mut self) -> Grant {
+        self.task.grant(Self::ecs_exec_statement())
+    }
+
+    /// The statement of [`TaskRoles::grant_ecs_exec`], for a task role held alone.
+    pub(crate) fn ecs_exec_statement() -> CheckedStatement {
         let statement = Statement::allow([
             Action::known("ssmmessages:CreateControlChannel"),
             Action::known("ssmmessages:CreateDataChannel"),
@@ -174,7 +180,7 @@ impl TaskRoles {
             Action::known("ssmmessages:OpenDataChannel"),
         ])
         .on_any_resource_explicitly();
-        self.task.grant(CheckedStatement::trusted(statement))
+        CheckedStatement::trusted(statement)
     }
 }
 

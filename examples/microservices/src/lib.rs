@@ -7,14 +7,16 @@
 //!   and Secrets Manager interface endpoints.
 //! - §4: the chain ALB (80 from the internet; 443 once a certificate is given) -> tasks (3000)
 //!   -> Postgres (5432) / Redis (6379), rules between groups, never CIDRs.
-//! - §7-§9: per service its own task role with exactly the seed's permissions and its own
-//!   execution role reading only that service's parameter, secret, log group and image.
+//! - §7-§9: per service its own task role with exactly the seed's permissions; one execution
+//!   role shared by the services (one per stack in the multi-stack benchmark app), reading
+//!   only those services' parameters, secrets, log groups and images.
 //! - §10-§11: an ECS Fargate cluster; `user-service` and `order-service` behind one ALB with
 //!   path routing (`/users/*`, `/orders/*`); Postgres and Redis in the data tier.
 //!
 //! [`build_app`] takes the number of services so that the benchmark can synthesize 40 of
 //! them; services past the seed's two are copies of them (`service-03`, ...).
 
+use cdk::constructs::iam::SharedExecutionRole;
 use cdk::prelude::*;
 
 pub mod network;
@@ -23,8 +25,9 @@ pub mod service;
 pub use service::Microservice;
 
 /// Services in the first stack, with the platform. CloudFormation allows 500 resources per
-/// stack: the platform takes about 80, a service 19 (17 in its own stack, plus its target
-/// group and listener rule, which stay with the load balancer in the first stack).
+/// stack: the platform takes about 80, the stack's shared execution role 2, a service 17 (15
+/// in its own stack, plus its target group and listener rule, which stay with the load
+/// balancer in the first stack).
 pub const SERVICES_IN_FIRST_STACK: usize = 17;
 
 /// Services in each further stack (`Microservices2`, `Microservices3`, ...).
@@ -78,8 +81,13 @@ impl Platform {
     /// read/write: `s3:ListBucket` on the bucket, get / put / delete on its objects), sends to
     /// `email-notifications` (§9's producer), and may be reached with ECS Exec (the `ECSExec`
     /// statement).
-    pub fn user_service(&mut self, name: &str, path: &str) -> Result<Microservice, ConstructError> {
-        let mut users = Microservice::with_exec(self, name, path)?;
+    pub fn user_service(
+        &mut self,
+        execution: &mut SharedExecutionRole,
+        name: &str,
+        path: &str,
+    ) -> Result<Microservice, ConstructError> {
+        let mut users = Microservice::with_exec(self, execution, name, path)?;
         let _photos = self.user_profile_photos.grant_read_write(&mut users);
         let _emails = self.email_notifications.grant_send(&mut users);
         Ok(users)
@@ -90,10 +98,11 @@ impl Platform {
     /// `sqs:ChangeMessageVisibility`, `grant_read_items` the batch and scan actions).
     pub fn order_service(
         &mut self,
+        execution: &mut SharedExecutionRole,
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        let mut orders = Microservice::new(self, name, path)?;
+        let mut orders = Microservice::new(self, execution, name, path)?;
         let consume = Statement::allow([
             Action::new("sqs:ReceiveMessage")?,
             Action::new("sqs:DeleteMessage")?,
@@ -119,8 +128,21 @@ impl Platform {
     }
 }
 
+/// The stack (0 = the first) that holds service number `i` (from 0).
+fn stack_of(i: usize) -> usize {
+    if i < SERVICES_IN_FIRST_STACK {
+        0
+    } else {
+        1 + (i - SERVICES_IN_FIRST_STACK) / SERVICES_PER_STACK
+    }
+}
+
 /// The app with `services` services (at least 1): the seed's `user-service` and
 /// `order-service`, then alternating copies of them.
+///
+/// The services of a stack share one execution role, placed in that stack: its policy names
+/// their log groups and secrets while they name the role, so one role for services of several
+/// stacks would make those stacks depend on each other.
 pub fn build_app(services: usize) -> Result<App, ConstructError> {
     if services == 0 {
         return Err(ConstructError::InvalidInput {
@@ -129,6 +151,9 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
         });
     }
     let mut platform = Platform::new()?;
+    let mut executions: Vec<SharedExecutionRole> = (0..=stack_of(services - 1))
+        .map(|_| SharedExecutionRole::new())
+        .collect();
     let mut built = Vec::with_capacity(services);
     for i in 0..services {
         let (name, path) = match i {
@@ -140,10 +165,11 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
                 (name, path)
             }
         };
+        let execution = &mut executions[stack_of(i)];
         let service = if i % 2 == 0 {
-            platform.user_service(&name, &path)?
+            platform.user_service(execution, &name, &path)?
         } else {
-            platform.order_service(&name, &path)?
+            platform.order_service(execution, &name, &path)?
         };
         built.push(service);
     }
@@ -156,9 +182,13 @@ pub fn build_app(services: usize) -> Result<App, ConstructError> {
         .with("Url", url);
     let mut app = App::new();
     let mut services = built.into_iter().peekable();
+    let mut executions = executions.into_iter();
     let mut number = 1;
     let mut capacity = SERVICES_IN_FIRST_STACK;
     while services.peek().is_some() {
+        if let Some(execution) = executions.next() {
+            stack = stack.with("ExecutionRole", execution);
+        }
         for service in services.by_ref().take(capacity) {
             stack = stack.with(pascal_case(service.name()), service);
         }

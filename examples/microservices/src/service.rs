@@ -1,9 +1,10 @@
 //! The user's own construct: one microservice of the platform, i.e. the bundle the seed repeats
-//! per service (§7, §10): a Fargate service with its own task role and execution role, its log
-//! group, its configuration parameter under `/<name>/` and its secret, registered behind the
-//! shared load balancer on its path and admitted to Postgres and Redis.
+//! per service (§7, §10): a Fargate service with its own task role, its log group, its
+//! configuration parameter under `/<name>/` and its secret, registered behind the shared load
+//! balancer on its path and admitted to Postgres and Redis. The execution role is shared by the
+//! services of a stack (§7's one execution role) and reads only their configuration.
 
-use cdk::constructs::iam::CheckedStatement;
+use cdk::constructs::iam::{CheckedStatement, SharedExecutionRole};
 use cdk::prelude::*;
 
 use crate::Platform;
@@ -23,33 +24,37 @@ pub struct Microservice {
 impl Microservice {
     /// Service `name` (it names the task family, the ECR repository of its image and the
     /// parameter path `/<name>/`), reached through the load balancer on `path` (`/users/*`).
+    /// What the service's task definition needs is registered into `execution`.
     pub fn new(
         platform: &mut Platform,
+        execution: &mut SharedExecutionRole,
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        Self::build(platform, name, path, false)
+        Self::build(platform, execution, name, path, false)
     }
 
     /// Like [`Microservice::new`], with ECS Exec (`aws ecs execute-command`) enabled: the task
     /// role gets the four `ssmmessages` channel actions of the seed's `ECSExec` statement.
     pub fn with_exec(
         platform: &mut Platform,
+        execution: &mut SharedExecutionRole,
         name: &str,
         path: &str,
     ) -> Result<Microservice, ConstructError> {
-        Self::build(platform, name, path, true)
+        Self::build(platform, execution, name, path, true)
     }
 
     fn build(
         platform: &mut Platform,
+        execution: &mut SharedExecutionRole,
         name: &str,
         path: &str,
         exec: bool,
     ) -> Result<Microservice, ConstructError> {
-        // Seed §7: the execution role reads the parameters under `/<name>/` and the service's
-        // secrets; the service construct grants its execution role exactly the ARNs the
-        // containers declare below, nothing else.
+        // Seed §7: the shared execution role reads the parameters under `/<name>/` and the
+        // service's secrets; the service registers into it exactly the ARNs the containers
+        // declare below (and its log group and image repository), nothing else.
         let config = SsmParameter::string(format!("/{name}/config"), r#"{"logLevel":"info"}"#)
             .description(format!("Runtime configuration of {name}"));
         // The service's own database user. The secret's name is generated: the name of a
@@ -80,7 +85,8 @@ impl Microservice {
         let mut builder = EcsService::builder(name, &platform.cluster, &platform.vpc)
             .size(fargate_size!(512, 1024))
             .container(container)
-            .log_retention(LogRetention::ONE_MONTH);
+            .log_retention(LogRetention::ONE_MONTH)
+            .execution_role(execution);
         if exec {
             builder = builder.enable_exec();
         }

@@ -1,5 +1,6 @@
 //! The microservices example against seed 000: each task role holds exactly the seed's
-//! permissions, each execution role only its own service's parameter, secret, logs and image,
+//! permissions, the one shared execution role only its services' parameters, secrets, logs
+//! and images,
 //! the security-group chain is ALB -> tasks (3000) -> Postgres (5432) / Redis (6379), and the
 //! 40-service app of the benchmark fits CloudFormation's per-stack limit and lints clean.
 
@@ -20,7 +21,7 @@ fn at<'a>(stack: &'a StackArtifact, t: &'a Value, suffix: &str) -> (&'a str, &'a
     (id.as_str(), &t["Resources"][id.as_str()])
 }
 
-/// Sorted (action, resource) pairs of a policy resource.
+/// Sorted (action, resource) pairs of a policy resource, one per resource of a list.
 fn pairs(policy: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for st in policy["Properties"]["PolicyDocument"]["Statement"]
@@ -33,8 +34,14 @@ fn pairs(policy: &Value) -> Vec<(String, String)> {
             Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
             other => panic!("{other}"),
         };
+        let resources: Vec<String> = match &st["Resource"] {
+            Value::Array(r) => r.iter().map(Value::to_string).collect(),
+            one => vec![one.to_string()],
+        };
         for a in actions {
-            out.push((a, st["Resource"].to_string()));
+            for r in &resources {
+                out.push((a.clone(), r.clone()));
+            }
         }
     }
     out.sort();
@@ -112,40 +119,100 @@ fn task_roles_hold_exactly_the_seeds_permissions() {
 }
 
 #[test]
-fn execution_roles_read_only_their_own_service_configuration() {
+fn one_execution_role_reads_only_the_services_configuration() {
     let assembly = synth(2);
     let stack = assembly.stack("Microservices").unwrap();
     let t = stack.template_json();
+    let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+    let mut want = Vec::new();
     for (construct, name) in [
         ("UserService", "user-service"),
         ("OrderService", "order-service"),
     ] {
-        let (logs, _) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
+        let (logs, log_group) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
+        assert_eq!(log_group["Properties"]["RetentionInDays"], 30);
         let (secret, _) = at(stack, &t, &format!("{construct}/Credentials/Resource"));
-        let (_, policy) = at(
-            stack,
-            &t,
-            &format!("{construct}/Service/Roles/ExecutionRole/DefaultPolicy"),
-        );
         let repo = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ecr:${{AWS::Region}}:${{AWS::AccountId}}:repository/{name}")});
         let parameter = json!({"Fn::Sub": format!("arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter/{name}/config")});
+        want.extend([
+            ("logs:CreateLogStream", arn(logs)),
+            ("logs:PutLogEvents", arn(logs)),
+            ("ecr:BatchCheckLayerAvailability", repo.clone()),
+            ("ecr:BatchGetImage", repo.clone()),
+            ("ecr:GetDownloadUrlForLayer", repo),
+            ("ssm:GetParameters", parameter),
+            ("secretsmanager:GetSecretValue", json!({"Ref": secret})),
+        ]);
+        // Each service runs with the shared role and its own task role, and waits for the
+        // shared policy.
+        let (role, _) = at(stack, &t, "/ExecutionRole/Resource");
+        let (_, td) = at(stack, &t, &format!("{construct}/Service/TaskDefinition"));
         assert_eq!(
-            pairs(policy),
-            expected(&[
-                ("logs:CreateLogStream", arn(logs)),
-                ("logs:PutLogEvents", arn(logs)),
-                ("ecr:GetAuthorizationToken", json!("*")),
-                ("ecr:BatchCheckLayerAvailability", repo.clone()),
-                ("ecr:BatchGetImage", repo.clone()),
-                ("ecr:GetDownloadUrlForLayer", repo),
-                ("ssm:GetParameters", parameter),
-                ("secretsmanager:GetSecretValue", json!({"Ref": secret})),
-            ]),
+            td["Properties"]["ExecutionRoleArn"],
+            arn(role),
             "{construct}"
         );
-        let (_, log_group) = at(stack, &t, &format!("{construct}/Service/Logs/Resource"));
-        assert_eq!(log_group["Properties"]["RetentionInDays"], 30);
+        let (task_role, _) = at(
+            stack,
+            &t,
+            &format!("{construct}/Service/Roles/TaskRole/Resource"),
+        );
+        assert_eq!(
+            td["Properties"]["TaskRoleArn"],
+            arn(task_role),
+            "{construct}"
+        );
+        let (policy_id, _) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+        let (_, service) = at(stack, &t, &format!("{construct}/Service/Resource"));
+        assert!(
+            service["DependsOn"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(policy_id)),
+            "{construct}"
+        );
     }
+    want.push(("ecr:GetAuthorizationToken", json!("*")));
+    assert_eq!(pairs(policy), expected(&want));
+    assert_eq!(
+        count(&t, "AWS::IAM::Role"),
+        4,
+        "1 execution, 2 task, 1 RDS monitoring"
+    );
+}
+
+#[test]
+fn each_stack_of_the_benchmark_app_shares_one_execution_role() {
+    // 42 services: 17 in the first stack, a full stack of 25 in the second.
+    let assembly = synth(42);
+    let mut seen = 0;
+    for stack in &assembly.stacks {
+        let t = stack.template_json();
+        let (_, policy) = at(stack, &t, "/ExecutionRole/DefaultPolicy");
+        let (role, _) = at(stack, &t, "/ExecutionRole/Resource");
+        let services: Vec<&Value> = t["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == "AWS::ECS::TaskDefinition")
+            .collect();
+        assert!(!services.is_empty());
+        for td in &services {
+            assert_eq!(td["Properties"]["ExecutionRoleArn"], arn(role));
+        }
+        // One log group, repository, parameter and secret per service of this stack; the
+        // policy names nothing of another stack (no import).
+        let logs = pairs(policy)
+            .into_iter()
+            .filter(|(a, _)| a == "logs:PutLogEvents")
+            .count();
+        assert_eq!(logs, services.len(), "{}", stack.id);
+        let text = policy.to_string();
+        assert!(!text.contains("Fn::ImportValue"), "{}", stack.id);
+        seen += services.len();
+    }
+    assert_eq!(seen, 42);
+    assert_eq!(assembly.stacks[1].dependencies, ["Microservices"]);
 }
 
 /// (source group, port) of every ingress rule on the group of logical id `group`.
