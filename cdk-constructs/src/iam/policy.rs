@@ -325,7 +325,22 @@ impl Statement {
         names.join(", ")
     }
 
-    /// What two statements must share to be merged into one.
+    /// Whether `self` and `other` merge into one statement: their `merge_key`s
+    /// are equal. Equal keys imply equal fields (`==`), so the cheap comparison rules out
+    /// almost every pair and the keys are only built for the few that pass it.
+    fn merges_with(&self, other: &Statement) -> bool {
+        self.sid == other.sid
+            && self.effect == other.effect
+            && self.any_resource == other.any_resource
+            && self.resources.len() == other.resources.len()
+            && self.principal == other.principal
+            && self.conditions == other.conditions
+            && self.resources.iter().all(|r| other.resources.contains(r))
+            && self.merge_key() == other.merge_key()
+    }
+
+    /// What two statements must share to be merged into one. `==` on values ignores the
+    /// order of map entries and the sign of zero, which this text keeps.
     fn merge_key(&self) -> String {
         let mut resources: Vec<String> = self
             .resources
@@ -437,14 +452,17 @@ impl PolicyDocument {
     /// Adds a statement this crate built (known valid).
     pub(crate) fn add_trusted(&mut self, statement: Statement) -> Added {
         debug_assert!(statement.check().is_ok(), "{:?}", statement.check());
-        let key = statement.merge_key();
         let added = Added {
             actions: statement.actions.clone(),
             resources: statement.resources.clone(),
             any_resource: statement.any_resource,
             merged: false,
         };
-        if let Some(existing) = self.statements.iter_mut().find(|s| s.merge_key() == key) {
+        if let Some(existing) = self
+            .statements
+            .iter_mut()
+            .find(|s| s.merges_with(&statement))
+        {
             existing.actions.extend(statement.actions);
             existing.actions.sort();
             existing.actions.dedup();
@@ -537,8 +555,17 @@ pub fn estimated_len(value: &Value) -> usize {
     }
 }
 
+/// Length of `s` as a JSON string literal, quotes included, counted as serde_json writes it
+/// (without building the text: this runs for every string of every role's policy).
 fn json_string_len(s: &str) -> usize {
-    serde_json::Value::String(s.to_string()).to_string().len()
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 2,
+            0x00..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
 }
 
 fn pseudo_len(p: Pseudo) -> usize {
@@ -607,5 +634,90 @@ fn resolved_len(f: &Intrinsic) -> usize {
             other => estimated_len(other).saturating_sub(2),
         },
         _ => REFERENCE_ESTIMATE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arn(i: usize) -> String {
+        format!("arn:aws:s3:::bucket{i}/*")
+    }
+
+    fn sub_with(vars: &[(&str, &str)]) -> Value {
+        Value::func(Intrinsic::Sub {
+            template: "arn:aws:s3:::${A}-${B}".into(),
+            variables: vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::str(*v)))
+                .collect(),
+        })
+    }
+
+    fn allow(action: &'static str) -> Statement {
+        Statement::allow([Action::known(action)])
+    }
+
+    #[test]
+    fn json_string_len_matches_serde_json() {
+        for s in [
+            "",
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "\u{8}\t\n\u{c}\r",
+            "\u{0}\u{1f}\u{7f}",
+            "é, ü and 日本",
+        ] {
+            let expected = serde_json::Value::String(s.to_string()).to_string().len();
+            assert_eq!(json_string_len(s), expected, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn resources_in_another_order_merge() {
+        let mut doc = PolicyDocument::new();
+        doc.add_trusted(allow("s3:GetObject").on(arn(1)).on(arn(2)));
+        let added = doc.add_trusted(allow("s3:PutObject").on(arn(2)).on(arn(1)));
+        assert!(added.merged);
+        assert_eq!(doc.statements().len(), 1);
+        assert_eq!(doc.statements()[0].actions().len(), 2);
+    }
+
+    #[test]
+    fn other_resources_or_conditions_do_not_merge() {
+        let mut doc = PolicyDocument::new();
+        doc.add_trusted(allow("s3:GetObject").on(arn(1)));
+        assert!(!doc.add_trusted(allow("s3:PutObject").on(arn(2))).merged);
+        assert!(
+            !doc.add_trusted(allow("s3:PutObject").on(arn(1)).on(arn(2)))
+                .merged
+        );
+        let conditional = allow("s3:PutObject").on(arn(1)).condition(
+            ConditionOperator::StringEquals,
+            "aws:SourceAccount",
+            ["123456789012"],
+        );
+        assert!(!doc.add_trusted(conditional).merged);
+        assert_eq!(doc.statements().len(), 4);
+    }
+
+    #[test]
+    fn equal_values_written_in_another_order_stay_apart() {
+        // Merging has always compared the written form, in which the order of a `Fn::Sub`'s
+        // variables shows; `==` on values ignores it. Keep the statements apart as before.
+        let ab = sub_with(&[("A", "x"), ("B", "y")]);
+        let ba = sub_with(&[("B", "y"), ("A", "x")]);
+        assert_eq!(ab, ba);
+        let mut doc = PolicyDocument::new();
+        doc.add_trusted(allow("s3:GetObject").on(Val::<String>::from_value_unchecked(ab.clone())));
+        let same =
+            doc.add_trusted(allow("s3:PutObject").on(Val::<String>::from_value_unchecked(ab)));
+        assert!(same.merged);
+        let reordered =
+            doc.add_trusted(allow("s3:ListBucket").on(Val::<String>::from_value_unchecked(ba)));
+        assert!(!reordered.merged);
+        assert_eq!(doc.statements().len(), 2);
     }
 }

@@ -1,16 +1,19 @@
 //! Serialization of resolved values: JSON (long-form intrinsics) and YAML (CloudFormation's
 //! short-form tags such as `!Ref` and `!GetAtt`).
 
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_norway::value::{Tag, TaggedValue};
 
 use crate::value::{Intrinsic, Target, Value};
 
-fn target_name(t: &Target) -> String {
+fn target_name(t: &Target) -> Cow<'_, str> {
     match t {
-        Target::Name(n) => n.clone(),
-        Target::Pseudo(p) => p.name().to_string(),
+        Target::Name(n) => Cow::Borrowed(n),
+        Target::Pseudo(p) => Cow::Borrowed(p.name()),
         // Synthesis resolves every node before serializing.
-        Target::Node(n) => format!("UnresolvedNode{n:?}"),
+        Target::Node(n) => Cow::Owned(format!("UnresolvedNode{n:?}")),
     }
 }
 
@@ -24,28 +27,30 @@ fn parts(f: &Intrinsic) -> (&'static str, Vec<Arg<'_>>, bool) {
             target, attribute, ..
         } => (
             "Fn::GetAtt",
-            vec![Text(target_name(target)), Text(attribute.clone())],
+            vec![Text(target_name(target)), Text(Cow::Borrowed(attribute))],
             true,
         ),
         Intrinsic::Sub {
             template,
             variables,
-        } if variables.is_empty() => ("Fn::Sub", vec![Text(template.clone())], false),
+        } if variables.is_empty() => ("Fn::Sub", vec![Text(Cow::Borrowed(template))], false),
         Intrinsic::Sub {
             template,
             variables,
         } => (
             "Fn::Sub",
-            vec![Text(template.clone()), Map(variables)],
+            vec![Text(Cow::Borrowed(template)), Map(variables)],
             true,
         ),
-        Intrinsic::Join { delimiter, values } => {
-            ("Fn::Join", vec![Text(delimiter.clone()), Val(values)], true)
-        }
+        Intrinsic::Join { delimiter, values } => (
+            "Fn::Join",
+            vec![Text(Cow::Borrowed(delimiter)), Val(values)],
+            true,
+        ),
         Intrinsic::Select { index, list } => ("Fn::Select", vec![Val(index), Val(list)], true),
         Intrinsic::Split { delimiter, source } => (
             "Fn::Split",
-            vec![Text(delimiter.clone()), Val(source)],
+            vec![Text(Cow::Borrowed(delimiter)), Val(source)],
             true,
         ),
         Intrinsic::GetAzs { region } => ("Fn::GetAZs", vec![Val(region)], false),
@@ -89,7 +94,7 @@ fn parts(f: &Intrinsic) -> (&'static str, Vec<Arg<'_>>, bool) {
 }
 
 enum Arg<'a> {
-    Text(String),
+    Text(Cow<'a, str>),
     Val(&'a Value),
     Map(&'a indexmap::IndexMap<String, Value>),
 }
@@ -129,7 +134,7 @@ pub fn to_json(v: &Value) -> serde_json::Value {
 
 fn arg_json(a: Arg<'_>) -> serde_json::Value {
     match a {
-        Arg::Text(s) => serde_json::Value::String(s),
+        Arg::Text(s) => serde_json::Value::String(s.into_owned()),
         Arg::Val(v) => to_json(v),
         Arg::Map(m) => {
             serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
@@ -210,7 +215,7 @@ fn number_yaml(n: &serde_json::Number) -> serde_norway::Value {
 
 fn arg_yaml(a: Arg<'_>) -> serde_norway::Value {
     match a {
-        Arg::Text(s) => serde_norway::Value::String(s),
+        Arg::Text(s) => serde_norway::Value::String(s.into_owned()),
         Arg::Val(v) => to_yaml(v),
         Arg::Map(m) => serde_norway::Value::Mapping(
             m.iter()
@@ -222,9 +227,89 @@ fn arg_yaml(a: Arg<'_>) -> serde_norway::Value {
 
 /// Pretty JSON text with a final newline.
 pub fn json_text(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(&to_json(v)).unwrap_or_default();
-    s.push('\n');
-    s
+    // Serialized straight from the value: the same text as going through `to_json`, without
+    // building (and dropping) a `serde_json::Value` copy of the whole template.
+    let mut buf = Vec::with_capacity(64 * 1024);
+    if serde_json::to_writer_pretty(&mut buf, &Json(v)).is_err() {
+        return "\n".to_string();
+    }
+    buf.push(b'\n');
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Serializes a resolved value exactly as [`to_json`]'s result would be.
+struct Json<'a>(&'a Value);
+
+impl Serialize for Json<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => ser.serialize_unit(),
+            Value::Bool(b) => ser.serialize_bool(*b),
+            Value::Number(n) => n.serialize(ser),
+            Value::String(s) => ser.serialize_str(s),
+            Value::List(items) => {
+                let mut seq = ser.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Json(item))?;
+                }
+                seq.end()
+            }
+            Value::Map(m) => JsonMap(m).serialize(ser),
+            Value::Fn(f) => {
+                if let Intrinsic::CrossStack { value, .. } = &**f {
+                    return Json(value).serialize(ser);
+                }
+                let (name, args, is_list) = parts(f);
+                let name = match &**f {
+                    Intrinsic::Other { name, .. } => name.as_str(),
+                    _ => name,
+                };
+                let mut map = ser.serialize_map(Some(1))?;
+                if is_list {
+                    map.serialize_entry(name, &JsonArgs(&args))?;
+                } else if let Some(arg) = args.first() {
+                    map.serialize_entry(name, &JsonArg(arg))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+struct JsonMap<'a>(&'a indexmap::IndexMap<String, Value>);
+
+impl Serialize for JsonMap<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut map = ser.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, &Json(v))?;
+        }
+        map.end()
+    }
+}
+
+struct JsonArg<'a, 'b>(&'b Arg<'a>);
+
+impl Serialize for JsonArg<'_, '_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Arg::Text(s) => ser.serialize_str(s),
+            Arg::Val(v) => Json(v).serialize(ser),
+            Arg::Map(m) => JsonMap(m).serialize(ser),
+        }
+    }
+}
+
+struct JsonArgs<'a, 'b>(&'b [Arg<'a>]);
+
+impl Serialize for JsonArgs<'_, '_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+        for a in self.0 {
+            seq.serialize_element(&JsonArg(a))?;
+        }
+        seq.end()
+    }
 }
 
 /// YAML text, quoted for YAML 1.1 readers such as CloudFormation (see [`super::yaml`]).

@@ -61,13 +61,26 @@ pub fn logical_id(components: &[&str]) -> String {
         readable.push_str("Resource");
     }
     readable.truncate(MAX_LOGICAL_ID - HASH_LEN);
-    let digest = Sha256::digest(components.join("/").as_bytes());
-    let hash: String = digest
-        .iter()
-        .take(HASH_LEN / 2)
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    readable + &hash
+    // The same digest as hashing `components.join("/")`, without building that string.
+    let mut hasher = Sha256::new();
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            hasher.update(b"/");
+        }
+        hasher.update(c.as_bytes());
+    }
+    push_hex(&mut readable, &hasher.finalize()[..HASH_LEN / 2]);
+    readable
+}
+
+/// Appends `bytes` as upper-case hex digits.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.reserve(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
 }
 
 /// Whether `id` is a valid logical id (ASCII letters and digits, 1 to 255 characters).
@@ -87,14 +100,10 @@ pub fn bounded(prefix: &str, body: &str) -> String {
         return id;
     }
     let digest = Sha256::digest(id.as_bytes());
-    let hash: String = digest
-        .iter()
-        .take(HASH_LEN / 2)
-        .map(|b| format!("{b:02X}"))
-        .collect();
     let mut cut = id;
     cut.truncate(MAX_LOGICAL_ID - HASH_LEN);
-    cut + &hash
+    push_hex(&mut cut, &digest[..HASH_LEN / 2]);
+    cut
 }
 
 #[cfg(test)]

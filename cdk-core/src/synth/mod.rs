@@ -161,14 +161,22 @@ pub fn synthesize(app: &mut App, options: &SynthOptions) -> Result<Assembly, Syn
     if !errors.is_empty() {
         return Err(SynthErrors(errors));
     }
-    // Pass 1: paths, so that aspects see them (including derived ids).
-    let peers = {
-        let stacks = app.stack_refs();
-        let walk = tree::walk(&stacks).map_err(SynthErrors)?;
-        peer_names(&walk)
-    };
     let mut reports = Vec::new();
-    run_aspects(app, &peers, &mut reports);
+    let has_aspects = {
+        let (stacks, app_aspects) = app.stacks_and_aspects_mut();
+        !app_aspects.is_empty() || stacks.iter().any(|s| !s.aspects.is_empty())
+    };
+    // Without aspects the tree cannot change before the main walk, which finds the same
+    // paths and errors: the first pass would be done twice for nothing.
+    if has_aspects {
+        // Pass 1: paths, so that aspects see them (including derived ids).
+        let peers = {
+            let stacks = app.stack_refs();
+            let walk = tree::walk(&stacks).map_err(SynthErrors)?;
+            peer_names(&walk)
+        };
+        run_aspects(app, &peers, &mut reports);
+    }
 
     let stacks = app.stack_refs();
     let walk = tree::walk(&stacks).map_err(SynthErrors)?;
@@ -462,7 +470,12 @@ fn tree_json(walk: &tree::Walk<'_>) -> serde_json::Value {
     for rec in &walk.nodes {
         let mut cur = &mut root;
         for c in &rec.path {
-            cur = cur.children.entry(c.clone()).or_default();
+            // Look up before inserting: the key is only copied for a new child.
+            let i = match cur.children.get_index_of(c.as_str()) {
+                Some(i) => i,
+                None => cur.children.insert_full(c.clone(), TNode::default()).0,
+            };
+            cur = &mut cur.children[i];
         }
         cur.obj.insert(
             "id".into(),
@@ -480,5 +493,9 @@ fn tree_json(walk: &tree::Walk<'_>) -> serde_json::Value {
         }
     }
     let stacks: Vec<serde_json::Value> = root.children.into_values().map(into_json).collect();
-    serde_json::json!({ "version": 1, "stacks": stacks })
+    // Built by hand: `json!` would serialize (copy) the whole `stacks` vector.
+    let mut obj = serde_json::Map::new();
+    obj.insert("version".into(), 1.into());
+    obj.insert("stacks".into(), serde_json::Value::Array(stacks));
+    serde_json::Value::Object(obj)
 }

@@ -88,6 +88,26 @@ impl<'w, 'a> Resolver<'w, 'a> {
         self.render_with(value, stack, at, None)
     }
 
+    /// Resolves a map (a resource's properties or metadata) read in place: the same as
+    /// rendering `Value::Map(map.clone())`, without copying the map first.
+    pub fn render_map(&mut self, map: &IndexMap<String, Value>, stack: usize, at: &str) -> Value {
+        self.render_entries(map, stack, at, None)
+    }
+
+    fn render_entries(
+        &mut self,
+        map: &IndexMap<String, Value>,
+        stack: usize,
+        at: &str,
+        strategy: Option<CrossStackStrategy>,
+    ) -> Value {
+        let mut out = IndexMap::with_capacity(map.len());
+        for (k, v) in map {
+            out.insert(k.clone(), self.render_with(v, stack, at, strategy));
+        }
+        Value::Map(out)
+    }
+
     /// Resolves the target of a `DependsOn`: returns the logical id when the resource is in the
     /// same stack; a resource of another stack records a stack dependency and returns `None`.
     pub fn depends_on_name(&mut self, target: &Target, stack: usize, at: &str) -> Option<String> {
@@ -139,11 +159,7 @@ impl<'w, 'a> Resolver<'w, 'a> {
                     .map(|v| self.render_with(v, stack, at, strategy))
                     .collect(),
             ),
-            Value::Map(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), self.render_with(v, stack, at, strategy)))
-                    .collect(),
-            ),
+            Value::Map(map) => self.render_entries(map, stack, at, strategy),
             Value::Fn(f) => self.render_fn(f, stack, at, strategy),
             other => other.clone(),
         }

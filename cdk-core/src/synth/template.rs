@@ -103,7 +103,7 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
     if !core.props.is_empty() {
         m.insert(
             "Properties".to_string(),
-            r.render(&core.props.clone().into(), stack, path),
+            r.render_map(core.props.as_map(), stack, path),
         );
     }
     let a = &core.attributes;
@@ -141,7 +141,7 @@ fn resource(core: &ResourceCore, r: &mut Resolver<'_, '_>, stack: usize, path: &
     if !a.metadata.is_empty() {
         m.insert(
             "Metadata".to_string(),
-            r.render(&Value::Map(a.metadata.clone()), stack, path),
+            r.render_map(&a.metadata, stack, path),
         );
     }
     let mut out = Value::Map(m);

@@ -114,7 +114,11 @@ pub fn walk<'a>(stacks: &[(&'a str, &'a dyn Construct)]) -> Result<Walk<'a>, Vec
 }
 
 fn check_sibling(w: &Walk<'_>, errors: &mut Vec<SynthError>, path: &[String]) {
-    if w.nodes.iter().any(|n| n.path == path) {
+    // Last components first: paths share their leading components, so this rejects quickly.
+    if w.nodes
+        .iter()
+        .any(|n| n.path.last() == path.last() && n.path == path)
+    {
         errors.push(
             SynthError::new(path.join("/"), "two constructs have this path")
                 .hint("give one of them another id"),
@@ -178,15 +182,18 @@ fn visit<'a>(
             seen.push(id);
         }
     }
+    let index = w.nodes.len();
     w.nodes.push(NodeRec {
-        path: path.clone(),
+        path,
         stack,
         construct,
     });
     for child in children {
+        let parent = &w.nodes[index].path;
         match child.id {
             ChildId::Named(id) => {
-                let mut p = path.clone();
+                let mut p = Vec::with_capacity(parent.len() + 1);
+                p.extend_from_slice(parent);
                 p.push(id);
                 visit(w, pending, errors, p, stack, child.node);
             }
@@ -195,7 +202,7 @@ fn visit<'a>(
                 peer,
                 suffix,
             } => pending.push(Pending {
-                parent: path.clone(),
+                parent: parent.clone(),
                 stack,
                 prefix,
                 peer,

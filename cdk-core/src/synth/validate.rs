@@ -155,8 +155,11 @@ pub fn dangling_names(stack: &str, s: &Sections) -> Vec<SynthError> {
                 Section::Condition => s.conditions.contains_key(name),
                 Section::Mapping => s.mappings.contains_key(name),
             };
+            if known {
+                return;
+            }
             let text = format!("'{name}' ({})", section.describe());
-            if !known && !missing.contains(&text) {
+            if !missing.contains(&text) {
                 missing.push(text);
             }
         });
