@@ -70,12 +70,21 @@ fn storage_stack() -> Stack {
 fn alb_stack(https: bool) -> Stack {
     let vpc = vpc();
     let mut builder = ApplicationLoadBalancer::builder(&vpc);
+    let mut logs = Bucket::for_load_balancer_logs();
     if https {
-        builder = builder.certificate(CERT).access_logs("my-alb-logs", "alb");
+        builder = builder
+            .certificate(CERT)
+            .access_logs(&mut logs, "alb")
+            .unwrap();
     }
-    Stack::new(if https { "Https" } else { "Http" })
+    let stack = Stack::new(if https { "Https" } else { "Http" })
         .with("Network", vpc)
-        .with("Alb", builder.build().unwrap())
+        .with("Alb", builder.build().unwrap());
+    if https {
+        stack.with("AlbLogs", logs)
+    } else {
+        stack
+    }
 }
 
 fn assembly() -> Assembly {

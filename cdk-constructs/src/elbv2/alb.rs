@@ -4,7 +4,7 @@
 //! path / host routes to ECS services with deterministic rule priorities.
 
 use cdk_core::kind::{CertificateArn, LoadBalancerArn, SubnetId, VpcId};
-use cdk_core::{CostItem, Resource, Val, Value};
+use cdk_core::{CostItem, NodeId, Resource, Val, Value};
 use indexmap::IndexMap;
 
 use super::priority::PriorityAllocator;
@@ -16,6 +16,7 @@ use crate::error::ConstructError;
 use crate::iam::value::{list, num, obj, raw, s};
 use crate::network::{Connectable, Port, SecurityGroup, SubnetSelection, TierKind, TieredVpc};
 use crate::pricing;
+use crate::storage::Bucket;
 
 /// The TLS policy of the HTTPS listener: TLS 1.3 and 1.2 only.
 pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -45,7 +46,8 @@ pub struct AlbBuilder {
     subnets: Vec<Val<SubnetId>>,
     certificate: Option<Val<CertificateArn>>,
     deletion_protection: bool,
-    access_logs: Option<(Val<String>, String)>,
+    /// Bucket name, prefix, and the bucket policy that lets ELB write there.
+    access_logs: Option<(Val<String>, String, NodeId)>,
     idle_timeout: u16,
 }
 
@@ -63,11 +65,19 @@ impl AlbBuilder {
         self
     }
 
-    /// Writes access logs to `bucket_name` under `prefix`. The bucket's policy must let
-    /// Elastic Load Balancing write there (region-specific; see the ELB documentation).
-    pub fn access_logs(mut self, bucket_name: impl Into<Val<String>>, prefix: &str) -> Self {
-        self.access_logs = Some((bucket_name.into(), prefix.to_string()));
-        self
+    /// Writes access logs to `bucket` (made with [`Bucket::for_load_balancer_logs`]) under
+    /// `prefix` (e.g. `alb/prod`; empty for none): adds the statement letting Elastic Load
+    /// Balancing write there to the bucket's policy, and makes the load balancer depend on that
+    /// policy, since ELB checks its access when logging is turned on. Fails when the bucket
+    /// was made otherwise or the prefix is one ELB refuses.
+    pub fn access_logs(
+        mut self,
+        bucket: &mut Bucket,
+        prefix: &str,
+    ) -> Result<Self, ConstructError> {
+        let policy = bucket.admit_load_balancer_logs(prefix)?;
+        self.access_logs = Some((bucket.bucket_name().into(), prefix.to_string(), policy));
+        Ok(self)
     }
 
     /// Idle connection timeout in seconds (default 60).
@@ -107,7 +117,7 @@ impl AlbBuilder {
                 &self.idle_timeout.to_string(),
             ),
         ];
-        if let Some((bucket, prefix)) = &self.access_logs {
+        if let Some((bucket, prefix, _)) = &self.access_logs {
             attributes.push(attribute("access_logs.s3.enabled", "true"));
             attributes.push(obj([
                 ("Key", s("access_logs.s3.bucket")),
@@ -125,6 +135,9 @@ impl AlbBuilder {
             );
         }
         let core = resource.core_mut();
+        if let Some((_, _, policy)) = &self.access_logs {
+            core.add_dependency(*policy);
+        }
         core.set("Type", "application");
         core.set("Scheme", "internet-facing");
         core.set("IpAddressType", "ipv4");

@@ -179,6 +179,28 @@ pub enum Principal {
     Service(String),
     /// An account or role ARN.
     Aws(Val<String>),
+    /// One of two principals, chosen at deployment by a template condition (`Fn::If`); made
+    /// with [`Principal::either`].
+    Conditional(Val<Json>),
+}
+
+impl Principal {
+    /// `then` where `condition` holds, else `otherwise` (e.g. a regional account in older
+    /// regions and a service principal in newer ones). The template must hold `condition`.
+    pub fn either(condition: &cdk_core::Condition, then: Principal, otherwise: Principal) -> Self {
+        let then: Val<Json> = Val::from_value_unchecked(then.to_value());
+        let otherwise: Val<Json> = Val::from_value_unchecked(otherwise.to_value());
+        Principal::Conditional(condition.select(then, otherwise))
+    }
+
+    /// The `Principal` element's value.
+    fn to_value(&self) -> Value {
+        match self {
+            Principal::Service(s) => map([("Service", Value::str(s.clone()))]),
+            Principal::Aws(a) => map([("AWS", a.value().clone())]),
+            Principal::Conditional(v) => v.value().clone(),
+        }
+    }
 }
 
 /// One statement. Built with [`Statement::allow`] / [`Statement::deny`], then [`Statement::on`]
@@ -361,11 +383,7 @@ impl Statement {
         }
         m.insert("Effect".to_string(), Value::str(self.effect.as_str()));
         if let Some(p) = &self.principal {
-            let (k, v) = match p {
-                Principal::Service(s) => ("Service", Value::str(s.clone())),
-                Principal::Aws(a) => ("AWS", a.value().clone()),
-            };
-            m.insert("Principal".to_string(), map([(k, v)]));
+            m.insert("Principal".to_string(), p.to_value());
         }
         m.insert(
             "Action".to_string(),

@@ -2,6 +2,7 @@
 //! queues, secrets and DynamoDB tables, each with typed grants scoped to its ARN.
 
 mod dynamodb;
+mod elb_logs;
 mod logs;
 mod s3;
 mod secrets;

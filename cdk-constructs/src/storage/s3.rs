@@ -1,9 +1,10 @@
 //! S3 buckets, private and encrypted, reachable over TLS only, with typed grants.
 
 use cdk_core::kind::BucketName;
-use cdk_core::{fns, RemovalPolicy, Resource, Val, Value};
+use cdk_core::{fns, NodeId, RemovalPolicy, Resource, Val, Value};
 use cdk_macros::Construct;
 
+use super::elb_logs::ElbLogDelivery;
 use crate::cfn::s3 as cfn;
 use crate::error::ConstructError;
 use crate::iam::value::{list, obj, raw, s, unskip_check};
@@ -31,6 +32,14 @@ const S3_LOGGING_PRINCIPAL: &str = "logging.s3.amazonaws.com";
 pub struct Bucket {
     resource: cfn::Bucket,
     policy: cfn::BucketPolicy,
+    /// Set by [`Bucket::for_load_balancer_logs`]: the ELB accounts mapping.
+    #[construct(id = "ElbAccounts")]
+    elb_accounts: Option<cdk_core::Mapping>,
+    /// Set by [`Bucket::for_load_balancer_logs`]: "the region has an ELB account".
+    #[construct(id = "ElbAccountRegion")]
+    elb_account_region: Option<cdk_core::Condition>,
+    #[construct(skip)]
+    document: PolicyDocument,
     #[construct(skip)]
     receives_access_logs: bool,
 }
@@ -71,6 +80,69 @@ impl Bucket {
         );
         bucket.receives_access_logs = true;
         bucket
+    }
+
+    /// A bucket to receive the access logs of application load balancers (see
+    /// `AlbBuilder::access_logs`, which adds each load balancer's prefix to its policy). Its
+    /// encryption is SSE-S3, the only one ELB log delivery supports. The principal allowed to
+    /// write is chosen by region at deployment: the regional ELB account in regions available
+    /// before August 2022, the ELB log delivery service elsewhere.
+    pub fn for_load_balancer_logs() -> Bucket {
+        let mut bucket = Bucket::with_policy(
+            None,
+            "This bucket receives load balancer access logs; log its own accesses with              Bucket::server_access_logs into a Bucket::for_access_logs() bucket if needed.",
+        );
+        let delivery = ElbLogDelivery::new();
+        bucket.elb_accounts = Some(delivery.accounts);
+        bucket.elb_account_region = Some(delivery.older_region);
+        bucket
+    }
+
+    /// Lets Elastic Load Balancing write access logs under `prefix` (empty: at the top), i.e.
+    /// `s3:PutObject` on `<bucket ARN>/<prefix>/AWSLogs/<this account>/*`. Returns the bucket
+    /// policy's node: the load balancer must depend on it, as ELB checks that it can write
+    /// when logging is turned on.
+    pub(crate) fn admit_load_balancer_logs(
+        &mut self,
+        prefix: &str,
+    ) -> Result<NodeId, ConstructError> {
+        let bad = |message: String| ConstructError::InvalidInput {
+            construct: "load balancer access logs".to_string(),
+            message,
+        };
+        let (Some(accounts), Some(older_region)) = (&self.elb_accounts, &self.elb_account_region)
+        else {
+            return Err(bad(
+                "the log bucket's policy does not let Elastic Load Balancing deliver logs:                  create it with Bucket::for_load_balancer_logs()"
+                    .into(),
+            ));
+        };
+        check_elb_prefix(prefix).map_err(bad)?;
+        let delivery = ElbLogDelivery {
+            accounts: accounts.clone(),
+            older_region: older_region.clone(),
+        };
+        // The prefix goes in as a variable: it may hold characters `Fn::Sub` would read.
+        let bucket: Val<String> = self.bucket_name().into();
+        let logs = if prefix.is_empty() {
+            fns::sub(
+                "arn:${AWS::Partition}:s3:::${Bucket}/AWSLogs/${AWS::AccountId}/*",
+                [("Bucket", bucket)],
+            )
+        } else {
+            fns::sub(
+                "arn:${AWS::Partition}:s3:::${Bucket}/${Prefix}/AWSLogs/${AWS::AccountId}/*",
+                [("Bucket", bucket), ("Prefix", Val::from(prefix))],
+            )
+        };
+        let _ = self.document.add_trusted(
+            Statement::allow([Action::known("s3:PutObject")])
+                .principal(delivery.principal())
+                .on(logs),
+        );
+        let document = self.document.to_json_val();
+        self.policy.core_mut().set("PolicyDocument", document);
+        Ok(self.policy.core().node())
     }
 
     /// The bucket, with `log_writer` (the logging service's permission, without its resource:
@@ -124,6 +196,9 @@ impl Bucket {
         Bucket {
             resource,
             policy,
+            elb_accounts: None,
+            elb_account_region: None,
+            document: tls_only,
             receives_access_logs: false,
         }
     }
@@ -239,6 +314,27 @@ impl Bucket {
     pub fn resource(&self) -> &cfn::Bucket {
         &self.resource
     }
+}
+
+/// What ELB accepts as a log prefix: no leading or trailing `/`, no `AWSLogs`, printable
+/// ASCII.
+fn check_elb_prefix(prefix: &str) -> Result<(), String> {
+    if prefix.starts_with('/') || prefix.ends_with('/') {
+        return Err(format!(
+            "prefix `{prefix}` starts or ends with `/`: give it without (e.g. `alb/prod`)"
+        ));
+    }
+    if prefix.contains("AWSLogs") {
+        return Err(format!(
+            "prefix `{prefix}` contains `AWSLogs`, which Elastic Load Balancing adds itself"
+        ));
+    }
+    if prefix.len() > 1024 || !prefix.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(format!(
+            "prefix `{prefix}` must be at most 1024 printable ASCII characters without spaces"
+        ));
+    }
+    Ok(())
 }
 
 fn objects_of(bucket_arn: &Val<String>) -> Val<String> {
