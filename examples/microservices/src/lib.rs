@@ -40,6 +40,8 @@ pub struct Platform {
     pub(crate) vpc: TieredVpc,
     pub(crate) cluster: EcsCluster,
     pub(crate) alb: ApplicationLoadBalancer,
+    /// The load balancer's access logs: every request that reaches the platform is recorded.
+    alb_logs: Bucket,
     pub(crate) database: PostgresDatabase,
     pub(crate) cache: RedisCache,
     // Seed §7 and §9 name these `user-profile-photos`, `email-notifications`,
@@ -56,7 +58,10 @@ impl Platform {
     /// The shared part of the seed's architecture.
     pub fn new() -> Result<Platform, ConstructError> {
         let vpc = network::vpc()?;
-        let alb = ApplicationLoadBalancer::builder(&vpc).build()?;
+        let mut alb_logs = Bucket::for_load_balancer_logs();
+        let alb = ApplicationLoadBalancer::builder(&vpc)
+            .access_logs(&mut alb_logs, "alb")?
+            .build()?;
         let database = PostgresDatabase::builder(&vpc)
             .database_name("app")
             .build()?;
@@ -64,6 +69,7 @@ impl Platform {
         Ok(Platform {
             cluster: EcsCluster::new(),
             alb,
+            alb_logs,
             database,
             cache,
             vpc,
