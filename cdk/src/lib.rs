@@ -70,6 +70,23 @@ pub fn run(app: cdk_core::App) -> ExitCode {
     }
 }
 
+/// As [`run`], with explicit arguments (the first is the program name): for programs that
+/// parse some arguments themselves, benchmarks and tests.
+pub fn run_args<I, T>(app: cdk_core::App, args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    #[cfg(feature = "deploy")]
+    {
+        app.run_args(args, Some(&cdk_deploy::CloudFormationDeployer))
+    }
+    #[cfg(not(feature = "deploy"))]
+    {
+        app.run_args(args, None)
+    }
+}
+
 /// `app.run()`: the entry point at the end of a `main.rs`.
 pub trait AppExt {
     /// Parses the process arguments and runs the command.

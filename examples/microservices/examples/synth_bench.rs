@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     };
     if cli {
         return match microservices::build_app(services) {
-            Ok(app) => app.run_args(std::iter::once("synth_bench".to_string()).chain(args), None),
+            Ok(app) => cdk::run_args(app, std::iter::once("synth_bench".to_string()).chain(args)),
             Err(e) => {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE
