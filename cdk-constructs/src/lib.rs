@@ -1,6 +1,8 @@
 //! Typed CloudFormation resources for every AWS resource type ([`cfn`], generated from the
 //! official schemas, one cargo feature per service) and the higher-level constructs built on them.
 
+#![warn(missing_docs)]
+
 pub mod cfn;
 pub mod error;
 

@@ -1,6 +1,8 @@
 //! Core of the Rust CDK: template model, values and intrinsic functions, typed references,
 //! construct tree, logical ids, synthesis, validation and the app's command line.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod aspect;
 pub mod assertions;

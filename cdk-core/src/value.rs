@@ -96,33 +96,67 @@ impl Pseudo {
 /// An intrinsic function. Constructors with typed arguments live in [`crate::fns`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intrinsic {
-    /// `Ref`. `list` says that the referenced value is a list (matters across stacks).
-    Ref { target: Target, list: bool },
+    /// `Ref`.
+    Ref {
+        /// What is referenced.
+        target: Target,
+        /// The referenced value is a list (matters across stacks).
+        list: bool,
+    },
     /// `Fn::GetAtt`.
     GetAtt {
+        /// The resource.
         target: Target,
+        /// The attribute name (`Arn`, `Endpoint.Address`, ...).
         attribute: String,
+        /// The attribute's value is a list (matters across stacks).
         list: bool,
     },
     /// `Fn::Sub` with its variables.
     Sub {
+        /// The template string with `${Name}` placeholders.
         template: String,
+        /// Values of the placeholders that are not template names.
         variables: IndexMap<String, Value>,
     },
     /// `Fn::Join`.
-    Join { delimiter: String, values: Value },
+    Join {
+        /// Text between the values.
+        delimiter: String,
+        /// The list to join.
+        values: Value,
+    },
     /// `Fn::Select`.
-    Select { index: Value, list: Value },
+    Select {
+        /// Zero-based index.
+        index: Value,
+        /// The list to pick from.
+        list: Value,
+    },
     /// `Fn::Split`.
-    Split { delimiter: String, source: Value },
-    /// `Fn::GetAZs` (an empty region means the stack's region).
-    GetAzs { region: Value },
+    Split {
+        /// Where to split.
+        delimiter: String,
+        /// The string to split.
+        source: Value,
+    },
+    /// `Fn::GetAZs`.
+    GetAzs {
+        /// The region; an empty string means the stack's region.
+        region: Value,
+    },
     /// `Fn::ImportValue`.
-    ImportValue { name: Value },
+    ImportValue {
+        /// The export name.
+        name: Value,
+    },
     /// `Fn::If` on a condition.
     If {
+        /// The condition.
         condition: Target,
+        /// Value when the condition holds.
         then: Value,
+        /// Value otherwise.
         otherwise: Value,
     },
     /// `Fn::Equals` (a condition expression).
@@ -137,23 +171,36 @@ pub enum Intrinsic {
     Condition(Target),
     /// `Fn::FindInMap`.
     FindInMap {
+        /// The mapping.
         mapping: Target,
+        /// First-level key.
         top_key: Value,
+        /// Second-level key.
         second_key: Value,
     },
     /// `Fn::Base64`.
     Base64(Value),
     /// `Fn::Cidr`.
     Cidr {
+        /// The block to divide.
         ip_block: Value,
+        /// How many blocks.
         count: Value,
+        /// Host bits per block.
         cidr_bits: Value,
     },
-    /// `Fn::GetAZs`-free escape hatch for functions not modelled here: `{name: argument}`.
-    Other { name: String, argument: Value },
+    /// Escape hatch for functions not modelled here: `{name: argument}`.
+    Other {
+        /// The function name, e.g. `Fn::Length`.
+        name: String,
+        /// Its argument.
+        argument: Value,
+    },
     /// A reference that asks for a specific cross-stack strategy if it crosses stacks.
     CrossStack {
+        /// The reference.
         value: Value,
+        /// How to carry it across stacks.
         strategy: CrossStackStrategy,
     },
 }

@@ -13,6 +13,8 @@
 //!
 //! [`CloudFormationDeployer`] plugs the three subcommands into the app's command line.
 
+#![warn(missing_docs)]
+
 mod approval;
 mod assembly;
 mod changeset;

@@ -51,6 +51,8 @@
 //! `expand` writes the impl. All errors are collected, and on error a stub impl is still
 //! emitted so that uses of the type do not add unrelated errors.
 
+#![warn(missing_docs)]
+
 mod attr;
 mod check;
 mod expand;

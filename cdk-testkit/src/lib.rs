@@ -4,6 +4,8 @@
 //!
 //! Tests fail loudly when a tool is missing; nothing here skips.
 
+#![warn(missing_docs)]
+
 pub mod lint;
 pub mod moto;
 pub mod pytools;

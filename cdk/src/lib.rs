@@ -11,6 +11,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 /// Typed CloudFormation resources (`constructs::cfn`) and the higher-level constructs.
 pub use cdk_constructs as constructs;
 /// A CIDR literal checked by the compiler: `cidr!("10.0.0.0/16")`.
