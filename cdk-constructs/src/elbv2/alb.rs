@@ -224,16 +224,10 @@ pub struct LoadBalancerResource {
 impl LoadBalancerResource {
     fn costs(&self) -> Vec<CostItem> {
         vec![
-            CostItem {
-                item: "Application load balancer (hours only, LCUs extra)".into(),
-                count: 1,
-                usd_per_month_each: pricing::monthly(pricing::ALB_USD_PER_HOUR),
-            },
-            CostItem {
-                item: "Public IPv4 address of a load balancer node".into(),
-                count: self.azs as u32,
-                usd_per_month_each: pricing::monthly(pricing::PUBLIC_IPV4_USD_PER_HOUR),
-            },
+            // Hours only: load balancer capacity units depend on traffic.
+            pricing::application_load_balancers(1),
+            // Every node of an internet-facing load balancer has a public IPv4 address.
+            pricing::public_ipv4_addresses(self.azs as u32),
         ]
     }
 }
